@@ -1,0 +1,46 @@
+# Two entry points, as the README says: `make serve` (the site) and `make test` (the whole suite).
+# Each installs what it needs into .venv and node_modules on first use, and again when the
+# dependency files change.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
+HOST    ?= 127.0.0.1:8000
+
+.PHONY: serve build test test-fast chromium clean
+
+serve: $(VENV)/.site node_modules/.installed
+	$(VENV)/bin/mkdocs serve --dev-addr $(HOST)
+
+build: $(VENV)/.site node_modules/.installed
+	$(VENV)/bin/mkdocs build --strict
+
+test: $(VENV)/.test node_modules/.installed chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The quick loop while editing: no browser, no slow tests.
+test-fast: $(VENV)/.test node_modules/.installed
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.site: pyproject.toml | $(VENV)/bin/python
+	$(PIP) -e '.[site]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.site
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive the system Chromium (never a downloaded one).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+clean:
+	rm -rf site build dist .pytest_cache

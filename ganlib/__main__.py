@@ -1,0 +1,3 @@
+from ganlib.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""The `ganlib` command: one subcommand per task, each delegating to its module.
+
+Errors a user can fix (bad arguments, unreadable files, missing downloads) print one line,
+`ganlib: error: ...`, and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse prints usage plus the error; we keep one line
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ganlib", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # Each task module adds its own subcommand(s): add_arguments(sub) -> sets func=run.
+    # (train/sample/evaluate/bench train: ganlib.train_cli; style/bench style: ganlib.style_cli)
+    del sub
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"ganlib: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ganlib: interrupted", file=sys.stderr)
+        return 130
