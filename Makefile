@@ -5,6 +5,8 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST    ?= 127.0.0.1:8000
+# Material prints an end-of-life banner on every build; it says nothing about this site.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test test-fast chromium clean
 

@@ -1,0 +1,146 @@
+"""The `coursekit` MkDocs plugin: puts translations, notices and notebook pages in place.
+
+Order of events matters because mkdocs-static-i18n (priority -100) rebuilds the file list:
+- on_files, priority 50 (before i18n): add each `translations/<lang>/<path>` as a virtual
+  `docs/<stem>.<lang>.<ext>` file, so static-i18n treats it as that page in that language.
+- on_files, priority -200 (after i18n): point those files back at their real sources, and wrap
+  notebooks again in mkdocs-jupyter's page class (see coursekit.notebooks).
+- on_page_content: a localized notice on pages shown in English because no translation exists,
+  and a banner on translations made from an older English text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from coursekit.frontmatter import TranslationError
+from coursekit.notebooks import rewrap_notebooks
+from coursekit.sources import Translation, find_translations
+from coursekit.strings import ui
+from coursekit.vendor import vendored_assets
+
+log = get_plugin_logger(__name__)
+
+
+class CourseConfig(Config):
+    translations_dir = opt.Type(str, default="translations")
+    quiz_dir = opt.Type(str, default="quiz")
+    help_translate_page = opt.Type(str, default="help-translate.md")
+
+
+class CoursePlugin(BasePlugin[CourseConfig]):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).parent
+        self.translations_dir = self.root / self.config.translations_dir
+        self.docs_dir = Path(config.docs_dir)
+        self.use_directory_urls = config.use_directory_urls
+        self.i18n = config.plugins.get("i18n")
+        if self.i18n is None:
+            raise PluginError("coursekit needs the mkdocs-static-i18n plugin ('i18n') in mkdocs.yml")
+        self.languages = [lang.locale for lang in self.i18n.config.languages]
+        self.default_language = self.i18n.default_language
+        self.jupyter = config.plugins.get("mkdocs-jupyter")
+        return config
+
+    def on_serve(self, server, config, builder):
+        for folder in (self.translations_dir, self.root / self.config.quiz_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    # -- files ---------------------------------------------------------------------------
+    @event_priority(50)
+    def files_before_i18n(self, files: Files, config) -> Files:
+        try:
+            translations = find_translations(
+                self.translations_dir, self.docs_dir, [lang for lang in self.languages if lang != self.default_language]
+            )
+        except TranslationError as exc:
+            raise PluginError(str(exc)) from None
+        self.translations: dict[str, Translation] = {t.src_uri: t for t in translations}
+        for translation in translations:
+            # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
+            files.append(File(translation.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+        for dest, source in vendored_assets(self.root / "node_modules"):
+            files.append(File.generated(config, dest, abs_src_path=str(source)))
+        return files
+
+    @event_priority(-200)
+    def files_after_i18n(self, files: Files, config) -> Files:
+        for file in files:
+            translation = self.translations.get(file.src_uri)
+            if translation is not None:
+                file.abs_src_path = str(translation.path)
+        if self.jupyter is not None:
+            from mkdocs_jupyter.plugin import NotebookFile
+
+            rewrap_notebooks(
+                files, config, NotebookFile, self.jupyter.should_include,
+                self.i18n.current_language, self.languages, self.default_language,
+            )
+        return files
+
+    on_files = CombinedEvent(files_before_i18n, files_after_i18n)
+
+    # -- mkdocs-jupyter's cache -----------------------------------------------------------
+    # mkdocs-jupyter evicts cache entries its build did not use, and static-i18n runs one build
+    # per language, so each language would evict the others' notebooks. Eviction waits until
+    # every language is built, and then removes only entries no language used.
+    def on_pre_build(self, config):
+        if not self.i18n.building:
+            self.notebook_cache_used: set[Path] = set()
+
+    @event_priority(10)
+    def _keep_notebook_cache(self, config):
+        if self.jupyter is not None and self.jupyter.config["cache"]:
+            self.notebook_cache_used |= set(self.jupyter._used_cache_paths)
+            self.jupyter._used_cache_paths = set(Path(self.jupyter.config["cache_dir"]).glob("*.json"))
+
+    @event_priority(-150)
+    def _evict_notebook_cache(self, config):
+        if self.jupyter is None or self.i18n.building or not self.jupyter.config["cache"]:
+            return
+        for entry in Path(self.jupyter.config["cache_dir"]).glob("*.json"):
+            if entry not in self.notebook_cache_used:
+                entry.unlink()
+
+    on_post_build = CombinedEvent(_keep_notebook_cache, _evict_notebook_cache)
+
+    # -- pages ---------------------------------------------------------------------------
+    def on_page_content(self, html: str, page, config, files) -> str:
+        lang = self.i18n.current_language
+        if lang == self.default_language:
+            return html
+        translation = self.translations.get(page.file.src_uri)
+        if translation is None:
+            help_url = self._url_to(page, self.config.help_translate_page, lang)
+            notice = ui(lang, "untranslated_body", help_url=help_url)
+            return _admonition("info", ui(lang, "untranslated_title"), notice) + html
+        if translation.stale:
+            english = self._url_to(page, translation.rel, self.default_language)
+            banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
+            return _admonition("warning", ui(lang, "stale_title"), banner) + html
+        return html
+
+    def _url_to(self, page, rel: str, lang: str) -> str:
+        """Relative URL from `page` to the page built from docs/`rel` in `lang`."""
+        target = File(rel, str(self.docs_dir), "", self.use_directory_urls).url
+        if lang != self.default_language:
+            target = f"{lang}/{target}"
+        return get_relative_url(target, page.url)
+
+
+def _admonition(kind: str, title: str, body_markdown: str) -> str:
+    body = markdown.markdown(body_markdown)
+    return (
+        f'<div class="admonition {kind} coursekit-notice" role="note">'
+        f'<p class="admonition-title">{title}</p>{body}</div>\n'
+    )
