@@ -38,9 +38,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Browser tests drive the system Chromium (never a downloaded one).
+# Browser tests drive the system Chromium (never a downloaded one); CHROMIUM=/path picks another.
 chromium:
-	@command -v chromium >/dev/null || { \
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 

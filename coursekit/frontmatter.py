@@ -54,9 +54,13 @@ def split_markdown(text: str, path: Path | str = "<text>") -> tuple[dict, str, i
     try:
         meta = yaml.safe_load("".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed bracket is reported at the end of the block; the line that opened it
+        # (the context) is the one to fix.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if getattr(exc, "context", None):
+            problem = f"{exc.context}, {problem}"
         raise TranslationError(path, line, f"front matter is not valid YAML: {problem}") from None
     if not isinstance(meta, dict):
         raise TranslationError(path, 2, "front matter must be a mapping of 'key: value' lines")

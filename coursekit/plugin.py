@@ -23,12 +23,12 @@ from mkdocs.utils import get_relative_url
 
 from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
+from coursekit.page_fixes import fix_page
 from coursekit.sources import Translation, find_translations
 from coursekit.strings import ui
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
-
 
 class CourseConfig(Config):
     translations_dir = opt.Type(str, default="translations")
@@ -105,14 +105,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.jupyter._used_cache_paths = set(Path(self.jupyter.config["cache_dir"]).glob("*.json"))
 
     @event_priority(-150)
-    def _evict_notebook_cache(self, config):
-        if self.jupyter is None or self.i18n.building or not self.jupyter.config["cache"]:
+    def _finish_site(self, config):
+        """After static-i18n has built every language (its on_post_build runs them at -100)."""
+        if self.i18n.building:
+            return
+        self._evict_notebook_cache()
+
+    def _evict_notebook_cache(self):
+        if self.jupyter is None or not self.jupyter.config["cache"]:
             return
         for entry in Path(self.jupyter.config["cache_dir"]).glob("*.json"):
             if entry not in self.notebook_cache_used:
                 entry.unlink()
 
-    on_post_build = CombinedEvent(_keep_notebook_cache, _evict_notebook_cache)
+    on_post_build = CombinedEvent(_keep_notebook_cache, _finish_site)
 
     # -- pages ---------------------------------------------------------------------------
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -129,6 +135,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
             return _admonition("warning", ui(lang, "stale_title"), banner) + html
         return html
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return fix_page(output)
 
     def _url_to(self, page, rel: str, lang: str) -> str:
         """Relative URL from `page` to the page built from docs/`rel` in `lang`."""

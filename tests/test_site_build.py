@@ -1,0 +1,163 @@
+"""The strict build and what it puts in site/ for every language."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import LANGUAGES, ROOT, TRANSLATED, copy_project, lang_prefix, mkdocs_build
+
+NOTEBOOKS = sorted(p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").rglob("*.ipynb"))
+PAGES = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md"))
+
+
+def page_path(site: Path, lang: str, rel: Path) -> Path:
+    rel = Path(rel)
+    slug = rel.parent if rel.stem == "index" else rel.with_suffix("")
+    return site / lang_prefix(lang) / slug / "index.html"
+
+
+class _Tags(HTMLParser):
+    """Every URL the page loads by itself: scripts, stylesheets, images, fonts, iframes."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads: list[str] = []
+        self.html_lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.loads.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") in ("stylesheet", "preload", "icon", "modulepreload", "preconnect", "dns-prefetch"):
+            self.loads.append(attrs["href"])
+
+
+def parse(path: Path) -> _Tags:
+    parser = _Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_language_has_every_page(built_site):
+    for lang in LANGUAGES:
+        for rel in PAGES + [n.with_suffix(".ipynb") for n in NOTEBOOKS]:
+            assert page_path(built_site, lang, rel).is_file(), f"{lang}: no page for {rel}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_html_lang_matches_language(built_site, lang):
+    for rel in PAGES:
+        assert parse(page_path(built_site, lang, rel)).html_lang == lang, f"{lang}/{rel}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notebook_pages_are_html_with_cells_and_outputs(built_site, lang):
+    assert NOTEBOOKS, "the site should have at least one notebook"
+    for notebook in NOTEBOOKS:
+        html = page_path(built_site, lang, notebook.with_suffix(".ipynb")).read_text(encoding="utf-8")
+        assert html.lstrip().startswith("<!doctype html>"), "a notebook page must be HTML, not the raw JSON"
+        assert "jp-Cell" in html and "jp-OutputArea" in html, "cells and their stored outputs are rendered"
+        # The notebook itself is published beside its page for download.
+        assert (page_path(built_site, lang, notebook.with_suffix(".ipynb")).parent / f"{notebook.name}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translated_notebook_shows_its_own_prose(built_site, lang):
+    translated = ROOT / "translations" / lang / "notebooks" / "first-look.ipynb"
+    if not translated.exists():
+        pytest.skip(f"no {lang} translation of the notebook")
+    import json
+
+    first_cell = "".join(json.loads(translated.read_text(encoding="utf-8"))["cells"][0]["source"])
+    title = first_cell.splitlines()[0].lstrip("# ").strip()
+    html = page_path(built_site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
+    assert title in html
+
+
+def test_no_page_loads_anything_from_another_origin(built_site):
+    for html_file in built_site.rglob("*.html"):
+        for url in parse(html_file).loads:
+            assert not re.match(r"^(https?:)?//", url), f"{html_file.relative_to(built_site)} loads {url}"
+
+
+def test_language_selector_points_at_the_same_page(built_site):
+    html = page_path(built_site, "de", Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
+    links = dict((lang, href) for href, lang in re.findall(r'href="([^"]*)" hreflang="([a-z]+)"', html))
+    assert links["en"] == "../../../notebooks/first-look/"
+    assert links["sl"] == "../../../sl/notebooks/first-look/"
+
+
+def test_missing_translation_shows_localized_notice(built_site, tmp_path):
+    # A page with no Danish translation is built from English, under /da/, with a Danish notice.
+    untranslated = [rel for rel in PAGES if not (ROOT / "translations/da" / rel).exists()]
+    assert untranslated, "this test needs one page without a Danish translation"
+    html = page_path(built_site, "da", untranslated[0]).read_text(encoding="utf-8")
+    assert "coursekit-notice" in html and "Endnu ikke oversat" in html
+    translated = [rel for rel in PAGES if (ROOT / "translations/da" / rel).exists()]
+    for rel in translated:
+        assert "Endnu ikke oversat" not in page_path(built_site, "da", rel).read_text(encoding="utf-8")
+
+
+def test_stale_translation_gets_a_banner_on_that_page_only(tmp_path):
+    project = copy_project(tmp_path / "project")
+    english = project / "docs" / "index.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nA new English paragraph.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for lang in TRANSLATED:
+        home = (site / lang / "index.html").read_text(encoding="utf-8")
+        assert "coursekit-notice" in home and 'class="admonition warning' in home, lang
+        notebook = page_path(site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
+        assert 'class="admonition warning' not in notebook
+    assert "Older translation" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "Ældre oversættelse" in (site / "da" / "index.html").read_text(encoding="utf-8")
+
+
+def test_malformed_front_matter_fails_the_build_naming_file_and_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    broken = project / "translations" / "sv" / "index.md"
+    text = broken.read_text(encoding="utf-8").replace("translated: 2026-11-22", "translated: [2026-11-22", 1)
+    broken.write_text(text, encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert re.search(r"translations/sv/index\.md:4: front matter is not valid YAML", result.stderr), result.stderr[-2000:]
+
+
+def test_front_matter_naming_the_wrong_source_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    broken = project / "translations" / "nl" / "index.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("source: index.md", "source: help-translate.md"), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "translations/nl/index.md:2: 'source' is 'help-translate.md' but this file translates 'index.md'" in result.stderr
+
+
+def test_broken_link_fails_the_strict_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0 and "no-such-page.md" in result.stderr
+
+
+def test_notebook_cache_survives_a_rebuild_in_every_language(tmp_path):
+    project = copy_project(tmp_path / "project")
+    first = mkdocs_build(project, tmp_path / "site")
+    second = mkdocs_build(project, tmp_path / "site")
+    assert first.returncode == second.returncode == 0
+    assert "Cache miss" in first.stderr
+    assert "Cache miss" not in second.stderr and "Evicted" not in second.stderr
+    assert second.stderr.count("Cache hit") >= len(LANGUAGES)
+
+
+def test_math_is_served_by_the_site(built_site):
+    assert (built_site / "assets/katex/katex.min.js").is_file()
+    css = (built_site / "assets/katex/katex.min.css").read_text(encoding="utf-8")
+    for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
+        assert (built_site / "assets/katex" / font).is_file(), font
