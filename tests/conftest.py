@@ -113,7 +113,7 @@ def page(browser):
 def copy_project(dest: Path, *, with_node_modules: bool = True) -> Path:
     """A copy of what the site build reads, for tests that break or change something."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "docs", "translations", "quiz"):
+    for name in ("mkdocs.yml", "docs", "translations", "quiz", "overrides"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name)
