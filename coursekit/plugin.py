@@ -24,11 +24,13 @@ from mkdocs.utils import get_relative_url
 from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
 from coursekit.page_fixes import fix_page
-from coursekit.sources import Translation, find_translations
+from coursekit.glossary import glossary_page, load_glossary
+from coursekit.sources import Translation, find_translations, read_translation, suffixed
 from coursekit.strings import ui
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
+GLOSSARY = "glossary.yml"
 
 class CourseConfig(Config):
     translations_dir = opt.Type(str, default="translations")
@@ -59,26 +61,46 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     # -- files ---------------------------------------------------------------------------
     @event_priority(50)
     def files_before_i18n(self, files: Files, config) -> Files:
+        languages = [lang for lang in self.languages if lang != self.default_language]
+        # src_uri -> where its text comes from: a real file elsewhere, or generated Markdown.
+        self.sources: dict[str, Path | str] = {}
+        # src_uri -> the translation behind that page, for notices and banners.
+        self.translations: dict[str, Translation] = {}
         try:
-            translations = find_translations(
-                self.translations_dir, self.docs_dir, [lang for lang in self.languages if lang != self.default_language]
-            )
+            for translation in find_translations(self.translations_dir, self.docs_dir, languages):
+                self.translations[translation.src_uri] = translation
+                self.sources[translation.src_uri] = translation.path
+            self._add_glossary_pages(languages)
+            # The file a reader's "edit" button should open, for pages not read from docs/.
+            self.edit_paths = {uri: t.path for uri, t in self.translations.items()}
+            self.edit_paths["glossary.md"] = self.docs_dir / GLOSSARY
         except TranslationError as exc:
             raise PluginError(str(exc)) from None
-        self.translations: dict[str, Translation] = {t.src_uri: t for t in translations}
-        for translation in translations:
+        for src_uri in self.sources:
             # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
-            files.append(File(translation.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+            files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
         for dest, source in vendored_assets(self.root / "node_modules"):
             files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
 
+    def _add_glossary_pages(self, languages: list[str]) -> None:
+        english = load_glossary(self.docs_dir / GLOSSARY)
+        self.sources["glossary.md"] = glossary_page(self.default_language, english, None)
+        for lang in languages:
+            path = self.translations_dir / lang / GLOSSARY
+            if path.is_file():
+                translation = read_translation(lang, GLOSSARY, path, self.docs_dir)
+                self.translations[suffixed("glossary.md", lang)] = translation
+                self.sources[suffixed("glossary.md", lang)] = glossary_page(lang, english, load_glossary(path))
+
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
         for file in files:
-            translation = self.translations.get(file.src_uri)
-            if translation is not None:
-                file.abs_src_path = str(translation.path)
+            source = self.sources.get(file.src_uri)
+            if isinstance(source, Path):
+                file.abs_src_path = str(source)
+            elif source is not None:
+                file.content_string = source
         if self.jupyter is not None:
             from mkdocs_jupyter.plugin import NotebookFile
 
@@ -131,10 +153,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             notice = ui(lang, "untranslated_body", help_url=help_url)
             return _admonition("info", ui(lang, "untranslated_title"), notice) + html
         if translation.stale:
-            english = self._url_to(page, translation.rel, self.default_language)
+            english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.rel), self.default_language)
             banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
             return _admonition("warning", ui(lang, "stale_title"), banner) + html
         return html
+
+    def on_page_context(self, context, page, config, nav):
+        path = self.edit_paths.get(page.file.src_uri)
+        if path is not None and config.repo_url:
+            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{path.relative_to(self.root).as_posix()}"
+        return context
 
     def on_post_page(self, output: str, page, config) -> str:
         return fix_page(output)

@@ -26,6 +26,7 @@ class Translation:
 
     @property
     def src_uri(self) -> str:
+        """The name static-i18n knows this page by (a page built from data gets its own name)."""
         return suffixed(self.rel, self.lang)
 
 
@@ -45,9 +46,13 @@ def find_translations(translations_dir: Path, docs_dir: Path, languages: list[st
         for path in sorted(root.rglob("*")):
             if path.suffix not in PAGE_SUFFIXES or not path.is_file() or ".ipynb_checkpoints" in path.parts:
                 continue
-            rel = path.relative_to(root).as_posix()
-            meta = read_translation_meta(path, expected_source=rel)
-            english = docs_dir / rel
-            stale = english.is_file() and file_blob_id(english) != meta.source_blob
-            found.append(Translation(lang, rel, path, meta, stale))
+            found.append(read_translation(lang, path.relative_to(root).as_posix(), path, docs_dir))
     return found
+
+
+def read_translation(lang: str, rel: str, path: Path, docs_dir: Path) -> Translation:
+    """The translation at `path` of docs/`rel`, with its front matter checked and freshness known."""
+    meta = read_translation_meta(path, expected_source=rel)
+    english = docs_dir / rel
+    stale = english.is_file() and file_blob_id(english) != meta.source_blob
+    return Translation(lang, rel, path, meta, stale)
