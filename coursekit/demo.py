@@ -1,0 +1,121 @@
+"""The in-browser demo's files in the built site: the Pyodide runtime and the ganlib.lite wheel.
+
+Layout written into the site:
+- `assets/pyodide/`: the core files Pyodide needs to boot, copied from node_modules (`npm ci`),
+  so the page asks no other origin for anything;
+- `assets/demo/<wheel>`: ganlib.lite as a `py3-none-any` wheel, loaded into Pyodide;
+- `assets/demo/lite.json`: the wheel's file name and the presets, read by demo.js.
+
+`pyodide build` would download a cross-build environment even for pure Python, so the wheel is
+built with setuptools from a staging folder that holds only `ganlib/__init__.py` and
+`ganlib/lite/`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# What loadPyodide() fetches to start the interpreter; packages in pyodide-lock.json are not
+# shipped by the npm package and the demo needs none of them.
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+WHEEL_NAME = "ganlib_lite"
+
+
+class DemoBuildError(RuntimeError):
+    """The demo's files could not be made; the message says what to do."""
+
+
+def _package_version() -> str:
+    for line in (ROOT / "ganlib" / "__init__.py").read_text(encoding="utf-8").splitlines():
+        if line.startswith("__version__"):
+            return line.split("=", 1)[1].strip().strip("\"'")
+    raise DemoBuildError("ganlib/__init__.py has no __version__ line")
+
+
+def _pyproject(version: str) -> str:
+    return f"""[build-system]
+requires = ["setuptools>=69"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "ganlib-lite"
+version = "{version}"
+description = "ganlib.lite: a GAN on 2D points in pure Python, for the in-browser demo"
+requires-python = ">=3.11"
+license = {{ text = "MIT" }}
+
+[tool.setuptools]
+packages = ["ganlib", "ganlib.lite"]
+"""
+
+
+def build_lite_wheel(out_dir: Path) -> Path:
+    """Build `ganlib_lite-<version>-py3-none-any.whl` into `out_dir`; return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    version = _package_version()
+    with tempfile.TemporaryDirectory(prefix="ganlib-lite-") as tmp:
+        staging = Path(tmp) / "src"
+        (staging / "ganlib").mkdir(parents=True)
+        shutil.copy2(ROOT / "ganlib" / "__init__.py", staging / "ganlib" / "__init__.py")
+        shutil.copytree(ROOT / "ganlib" / "lite", staging / "ganlib" / "lite",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (staging / "pyproject.toml").write_text(_pyproject(version), encoding="utf-8")
+        dist = Path(tmp) / "dist"
+        # setuptools' PEP 517 hook, run in the staging folder (it works in the current directory).
+        # A fixed timestamp makes the wheel's bytes the same on every build.
+        env = dict(os.environ, SOURCE_DATE_EPOCH="315532800")
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys, setuptools.build_meta as b; print(b.build_wheel(sys.argv[1]))", str(dist)],
+            cwd=staging, capture_output=True, text=True, env=env,
+        )
+        if result.returncode != 0:
+            tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise DemoBuildError(f"building the ganlib.lite wheel failed: {tail[0]} (is setuptools installed? pip install -e '.[site]')")
+        name = result.stdout.strip().splitlines()[-1]
+        if not name.endswith("-py3-none-any.whl"):
+            raise DemoBuildError(f"setuptools built {name!r}, not a py3-none-any wheel")
+        wheel = out_dir / name
+        tmp_wheel = out_dir / (name + ".tmp")
+        shutil.copyfile(dist / name, tmp_wheel)
+        os.replace(tmp_wheel, wheel)
+    return wheel
+
+
+def copy_pyodide_runtime(dest_dir: Path, node_modules: Path = ROOT / "node_modules") -> None:
+    """Copy the files Pyodide boots from into `dest_dir`."""
+    source = Path(node_modules) / "pyodide"
+    missing = [name for name in PYODIDE_CORE if not (source / name).is_file()]
+    if missing:
+        raise DemoBuildError(f"{source} lacks {', '.join(missing)}: run `npm ci` in the repository root")
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_CORE:
+        shutil.copyfile(source / name, dest_dir / name)
+
+
+def write_demo_assets(site_dir: Path, node_modules: Path = ROOT / "node_modules") -> Path:
+    """Pyodide, the wheel and lite.json into a built site; returns the wheel's path."""
+    site_dir = Path(site_dir)
+    copy_pyodide_runtime(site_dir / "assets" / "pyodide", node_modules)
+    demo_dir = site_dir / "assets" / "demo"
+    for old in demo_dir.glob(f"{WHEEL_NAME}-*.whl"):
+        old.unlink()
+    wheel = build_lite_wheel(demo_dir)
+    manifest = {"wheel": wheel.name, "presets": _presets()}
+    tmp = demo_dir / "lite.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, demo_dir / "lite.json")
+    return wheel
+
+
+def _presets() -> dict:
+    from ganlib.lite.session import presets_json
+
+    return json.loads(presets_json())

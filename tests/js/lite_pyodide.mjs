@@ -1,0 +1,35 @@
+// Runs ganlib.lite inside the real Pyodide from node_modules and prints the run as JSON.
+// Usage: node tests/js/lite_pyodide.mjs PYODIDE_DIR WHEEL SETTINGS_JSON STEPS [--bench SECONDS]
+// Prints {"load_s", "python", "run": reference_run(...)} or, with --bench, steps per second.
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+
+const [pyodideDir, wheel, settings, steps, flag, seconds] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
+const started = performance.now();
+const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep });
+const loadSeconds = (performance.now() - started) / 1000;
+pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
+pyodide.globals.set("settings_json", settings);
+pyodide.globals.set("steps", Number(steps));
+pyodide.globals.set("bench_seconds", flag === "--bench" ? Number(seconds) : 0);
+const out = pyodide.runPython(`
+import json, sys, time
+from ganlib.lite.session import Session, reference_run
+if bench_seconds:
+    session = Session(settings_json)
+    session.train(steps)  # warm up: kernels compiled, wasm tiered up
+    start, done = time.perf_counter(), 0
+    while time.perf_counter() - start < bench_seconds:
+        session.train(10)
+        done += 10
+    result = {"steps_per_s": done / (time.perf_counter() - start)}
+else:
+    result = {"run": reference_run(json.loads(settings_json), steps)}
+result["python"] = sys.version.split()[0]
+json.dumps(result)
+`);
+const result = JSON.parse(out);
+result.load_s = loadSeconds;
+console.log(JSON.stringify(result));
