@@ -418,11 +418,17 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel as DDP
 
+        import inspect
+
         ids = [device.index] if on_cuda else None
         # BatchNorm statistics stay per rank (broadcasting them on each of D's two forwards would
-        # overwrite buffers autograd still needs); rank 0's are the ones saved.
-        G_run = DDP(G, device_ids=ids, broadcast_buffers=False)
-        D_run = DDP(D, device_ids=ids, broadcast_buffers=False)
+        # overwrite buffers autograd still needs); rank 0's are the ones saved. Newer PyTorch
+        # spells the switch forward_sync_buffers, older broadcast_buffers.
+        no_buffer_sync = ({"forward_sync_buffers": False}
+                          if "forward_sync_buffers" in inspect.signature(DDP.__init__).parameters
+                          else {"broadcast_buffers": False})
+        G_run = DDP(G, device_ids=ids, **no_buffer_sync)
+        D_run = DDP(D, device_ids=ids, **no_buffer_sync)
     if cfg.compile:
         G_run, D_run = torch.compile(G_run), torch.compile(D_run)
     D_plain = torch.compile(D) if cfg.compile and world > 1 else (D_run if world == 1 else D)
