@@ -452,8 +452,8 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
         return G_ema if G_ema is not None else G
 
     @torch.no_grad()
-    def fixed_samples() -> torch.Tensor:
-        net = sampler()
+    def fixed_samples(net: nn.Module | None = None) -> torch.Tensor:
+        net = net or sampler()
         was = net.training
         net.eval()
         with autocast:
@@ -592,7 +592,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             if step % cfg.sample_every == 0 or final:
                 save_grid(fixed_samples()[:64], run_dir / "samples" / f"step_{step:07d}.png")
             if collapse is not None and step % cfg.monitor_every == 0:
-                ratio, collapsed = collapse.check(fixed_samples())
+                # The raw generator, not the EMA copy: collapse happens in the one being trained,
+                # and an EMA of a young generator looks uniform without having collapsed.
+                ratio, collapsed = collapse.check(fixed_samples(G))
                 collapsed = collapsed and step >= cfg.collapse_warmup
                 write_record({"step": step, "kind": "monitor", "diversity_ratio": round(ratio, 4),
                               "collapsed": collapsed})
