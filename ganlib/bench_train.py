@@ -124,6 +124,7 @@ def baseline_train(cfg: BenchConfig, files: list[Path], channels: int, device: t
                    steps: int | None = None, seconds: float | None = None, on_step=None) -> tuple[nn.Module, int]:
     """Train with the reference recipe for `steps` steps or `seconds` of wall-clock time."""
     torch.manual_seed(cfg.seed)
+    torch.backends.cudnn.benchmark = True  # the reference recipe turns cuDNN autotuning on
     G, D = build_models("dcgan", latent_dim=cfg.latent_dim, image_size=cfg.image_size, channels=channels,
                         g_width=cfg.width, d_width=cfg.width)
     G, D = G.to(device), nn.Sequential(D, nn.Sigmoid()).to(device)

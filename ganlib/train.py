@@ -611,7 +611,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
 
         if step % cfg.checkpoint_every == 0 or final:
             # Never write a checkpoint holding NaN weights: the previous one must stay the last good one.
-            bad = torch.tensor(0.0 if (_all_finite(G) and _all_finite(D)) else 1.0)
+            bad = torch.tensor(0.0 if (_all_finite(G) and _all_finite(D)) else 1.0, device=device)  # NCCL: on the GPU
             if world > 1:
                 dist.all_reduce(bad)
             if bad.item():
