@@ -440,7 +440,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     if is_main and (cfg.fid_samples > 0 or cfg.monitor_every):
         clf_path = metrics.classifier_path(dataset_key) if dataset_key else None
         classifier = metrics.load_classifier(clf_path, device) if clf_path else None
-        if classifier is not None and classifier.channels == cfg.channels:
+        if classifier is not None:  # it converts colour to grey (or back) itself
             scorer = metrics.FeatureScorer(classifier, images) if cfg.fid_samples > 0 else None
             embed = lambda x: metrics.embed_images(classifier, x)  # noqa: E731
         else:

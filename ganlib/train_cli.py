@@ -187,8 +187,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _load_generator_or_usage(source: str, device: str, no_ema: bool):
+    import torch
+
     from ganlib.checkpoint import load_generator
 
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise UsageError(f"--device {device} was asked for, but PyTorch sees no CUDA GPU; use --device cpu")
     try:
         return load_generator(Path(source), device=device, use_ema=not no_ema)
     except _user_errors() as exc:

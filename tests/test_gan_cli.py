@@ -45,6 +45,9 @@ def test_train_then_sample_then_evaluate(tmp_path, capsys):
     (["train", "--resume", "/no/such/run"], "config.json does not exist"),
     (["sample", "/no/such/checkpoint.pt"], "checkpoint /no/such/checkpoint.pt does not exist"),
     (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
+    (["bench", "train", "--steps", "0"], "--steps must be at least 1"),
+    (["bench"], "required: bench_command"),
+    (["sample", "run", "--device", "cuda:7"], "no CUDA GPU"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # nothing may land in the source tree
@@ -79,3 +82,16 @@ def test_resume_refuses_to_change_the_model(tmp_path, capsys):
     status, _, err = run_cli(["train", "--resume", run, "--steps", "4"], capsys)
     assert status == 0, err
     assert json.loads((run / "config.json").read_text())["steps"] == 4
+
+
+def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
+    out_json = tmp_path / "bench.json"
+    status, out, err = run_cli(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
+                                "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
+                                "--json", out_json], capsys)
+    assert status == 0, err
+    result = json.loads(out_json.read_text())
+    assert result["baseline_best"] > 0 and result["optimized_best"] > 0
+    assert result["speedup"] == pytest.approx(result["optimized_best"] / result["baseline_best"])
+    assert f"speed-up: {result['speedup']:.2f}x" in out
+    assert "torch" in result["versions"] and result["device"].startswith("CPU")
