@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import json
 import math
 import os
@@ -417,8 +418,6 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     G_run, D_run = G, D
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel as DDP
-
-        import inspect
 
         ids = [device.index] if on_cuda else None
         # BatchNorm statistics stay per rank (broadcasting them on each of D's two forwards would

@@ -87,3 +87,14 @@ def test_train_classifier_is_reproducible(tmp_path):
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert a["val_accuracy"] == b["val_accuracy"] > 0.5
     assert metrics.load_classifier(tmp_path / "a.pt").feature_scale == pytest.approx(a["feature_scale"])
+
+
+def test_user_trained_classifiers_are_found_in_the_cache(tmp_path, monkeypatch):
+    # MNIST weights cannot ship (no MNIST here); `ganlib train-classifier --data mnist` writes them to
+    # the cache, where training and evaluation look.
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
+    assert metrics.classifier_path("mnist") is None
+    target = tmp_path / "classifiers" / "mnist_classifier.pt"
+    target.parent.mkdir()
+    target.write_bytes(metrics.classifier_path("digits").read_bytes())
+    assert metrics.classifier_path("mnist") == target
