@@ -336,6 +336,20 @@ def test_progress_is_forgotten_when_the_key_changes(repo):
     assert render.fingerprint(bank.load("small", "en", repo)) != before
 
 
+def test_site_gets_a_page_per_quiz_and_language_and_the_translations_behind_them():
+    languages = ["en", *TRANSLATED]
+    pages = render.quiz_pages(ROOT, languages)
+    assert set(pages) == {f"quiz/{q}.md" for q in ("gan-pre", "gan-post")} | {
+        f"quiz/{q}.{lang}.md" for q in ("gan-pre", "gan-post") for lang in TRANSLATED
+    }
+    assert pages["quiz/gan-pre.sv.md"].startswith(f"# {bank.load('gan-pre', 'sv', ROOT).title}\n")
+    translations = bank.quiz_translations(ROOT, TRANSLATED)
+    assert set(translations) == set(pages) - {"quiz/gan-pre.md", "quiz/gan-post.md"}
+    german = translations["quiz/gan-post.de.md"]
+    assert german.path == ROOT / "translations" / "de" / "quiz" / "gan-post.yml"
+    assert german.meta.source == "quiz/gan-post.yml" and not german.stale
+
+
 # -- interface strings -----------------------------------------------------------------------------
 def test_every_language_has_every_interface_string():
     table = yaml.safe_load(ui.UI_FILE.read_text(encoding="utf-8"))

@@ -141,3 +141,18 @@ def _esc(text: str) -> str:
 
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def quiz_pages(repo_root: Path, languages: list[str], default_lang: str = "en") -> dict[str, str]:
+    """For the site plugin: every quiz page in every language, by the name static-i18n knows it
+    (`quiz/gan-pre.md`, `quiz/gan-pre.da.md`, ...) -> its Markdown. Languages without a
+    translation get the English text with their own interface strings."""
+    from coursekit.quiz.bank import QUIZ_DIR, quiz_ids
+    from coursekit.sources import suffixed
+
+    pages = {}
+    for quiz_id in quiz_ids(repo_root):
+        for lang in languages:
+            rel = f"{QUIZ_DIR}/{quiz_id}.md"
+            pages[rel if lang == default_lang else suffixed(rel, lang)] = page_markdown(quiz_id, lang, repo_root)
+    return pages
