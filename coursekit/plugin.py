@@ -24,13 +24,18 @@ from mkdocs.utils import get_relative_url
 from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
 from coursekit.page_fixes import fix_page
+from coursekit.diagrams import DiagramError, localized_diagrams
 from coursekit.glossary import glossary_page, load_glossary
+from coursekit.quiz.bank import QuizError, quiz_translations
+from coursekit.quiz.legacy import redirect_pages
+from coursekit.quiz.render import quiz_pages
 from coursekit.sources import Translation, find_translations, read_translation, suffixed
 from coursekit.strings import ui
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
 GLOSSARY = "glossary.yml"
+QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 class CourseConfig(Config):
     translations_dir = opt.Type(str, default="translations")
@@ -71,15 +76,19 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 self.translations[translation.src_uri] = translation
                 self.sources[translation.src_uri] = translation.path
             self._add_glossary_pages(languages)
+            self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
+            self.translations.update(quiz_translations(self.root, languages))
+            for lang in languages:
+                self.sources.update(localized_diagrams(self.docs_dir, self.translations_dir, lang))
             # The file a reader's "edit" button should open, for pages not read from docs/.
             self.edit_paths = {uri: t.path for uri, t in self.translations.items()}
             self.edit_paths["glossary.md"] = self.docs_dir / GLOSSARY
-        except TranslationError as exc:
+        except (TranslationError, QuizError, DiagramError) as exc:
             raise PluginError(str(exc)) from None
         for src_uri in self.sources:
             # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
             files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
-        for dest, source in vendored_assets(self.root / "node_modules"):
+        for dest, source in [*vendored_assets(self.root / "node_modules"), *QUIZ_ASSETS]:
             files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
 
@@ -132,6 +141,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.i18n.building:
             return
         self._evict_notebook_cache()
+        site_dir = Path(config.site_dir)
+        for path, html in redirect_pages(self.languages, self.default_language, self.root, site_url=config.site_url).items():
+            (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / path).write_text(html, encoding="utf-8")
 
     def _evict_notebook_cache(self):
         if self.jupyter is None or not self.jupyter.config["cache"]:
