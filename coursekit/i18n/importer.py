@@ -131,6 +131,8 @@ def import_file(root: Path, path: Path, options: ImportOptions = ImportOptions()
     translated = _translated_date(metadata, options)
     if metadata:
         extra["origin"] = {"tool": TOOL, **{key: metadata[key] for key in ("source_file", "original_hash", "translation_date") if key in metadata}}
+        if isinstance(extra["origin"].get("source_file"), str):
+            extra["origin"]["source_file"] = extra["origin"]["source_file"].replace("\\", "/")
     result_text = render_front_matter(source, source_blob, translated, extra or None) + body.lstrip("\n")
     if not result_text.endswith("\n"):
         result_text += "\n"
@@ -329,8 +331,9 @@ def rewrite_links(root: Path, lang: str, source: str, body: str, table: LinkTabl
         elif decision.action == UNLINK and link.kind == "link":
             edits.add(link.match_start, link.match_end, link.text)
             notes.append(Note("", link.line, f"{link.target}: {decision.note}"))
-        elif decision.action in (UNLINK, UNKNOWN) and not site.resolves(source, link.target):
-            notes.append(Note("", link.line, f"{link.target}: {decision.note or 'would be broken on this site'}; left as it is: fix it before merging"))
+        elif decision.action in (UNLINK, UNKNOWN):
+            if not site.resolves(source, link.target):
+                notes.append(Note("", link.line, f"{link.target}: {decision.note or 'would be broken on this site'}; left as it is: fix it before merging"))
         elif decision.note:
             notes.append(Note("", link.line, f"{link.target}: {decision.note}", "info"))
 
@@ -408,8 +411,9 @@ def _html_link(site: _SiteFiles, source: str, body: str, link: mdscan.Link, tabl
     if decision.action == MAP:
         edits.add(link.start, link.end, _mapped(site, source, decision.target, link.line, notes))
         notes.append(Note("", link.line, f"raw HTML <{link.tag}> link rewritten; a Markdown link would be rewritten for /<lang>/ pages, this one is not"))
-    elif decision.action in (UNLINK, UNKNOWN) and not site.resolves(source, link.target):
-        notes.append(Note("", link.line, f"{link.target} (in <{link.tag}>): {decision.note or 'would be broken'}; left as it is: fix it before merging"))
+    elif decision.action in (UNLINK, UNKNOWN):
+        if not site.resolves(source, link.target):
+            notes.append(Note("", link.line, f"{link.target} (in <{link.tag}>): {decision.note or 'would be broken'}; left as it is: fix it before merging"))
     elif decision.note:
         notes.append(Note("", link.line, f"{link.target}: {decision.note}", "info"))
 
