@@ -18,7 +18,8 @@ GROUPS = [i18n_cli]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         """One line (argparse would print the whole usage first), exit status 2."""
-        self.exit(2, f"coursekit: error: {self.prog.removeprefix('coursekit ')}: {message} (see `{self.prog} --help`)\n")
+        where = self.prog.removeprefix("coursekit").strip()
+        self.exit(2, f"coursekit: error: {where + ': ' if where else ''}{message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -55,7 +55,7 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|%)")
 _TRAILING_COMMENT = re.compile(r"\s+#\s.*$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     path: str
     line: int
@@ -77,7 +77,7 @@ def lint(root: Path, paths: list[Path] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for lang, rel, path in _files(root, paths, findings):
         findings += checker.check(lang, rel, path)
-    return sorted(findings)
+    return sorted(findings, key=lambda finding: (finding.path, finding.line))  # stable: source order within a line
 
 
 def _files(root: Path, paths: list[Path] | None, findings: list[Finding]):
