@@ -25,6 +25,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="a table of language x page: fresh, stale, missing, orphaned, invalid")
     status.add_argument("--lang", action="append", help="only this language (repeatable)")
     status.add_argument("--json", action="store_true", help="print JSON for machines")
+    status.add_argument("--markdown", action="store_true", help="print the table as Markdown (for a CI job summary)")
     status.add_argument("--strict", action="store_true", help="exit 1 unless every page is fresh in every language")
     status.set_defaults(func=run_status)
 
@@ -46,6 +47,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", parents=[common], help="check translation files (what CI runs on pull requests)")
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders under translations/ (default: all)")
     lint.add_argument("--errors-only", action="store_true", help="leave warnings out")
+    lint.add_argument("--format", choices=("text", "github"), default="text",
+                      help="github: also print each finding as a workflow command, so it shows on the pull request's lines")
     lint.set_defaults(func=run_lint)
 
     new = sub.add_parser("new", parents=[common], help="start a translation: copy the English file with front matter")
@@ -96,12 +99,19 @@ def _usage_errors(run):
 @_usage_errors
 def run_status(args) -> int:
     from coursekit.i18n.site import check_language
-    from coursekit.i18n.status import FRESH, collect, render_text, to_json
+    from coursekit.i18n.site import languages as site_languages
+    from coursekit.i18n.status import FRESH, collect, render_markdown, render_text, to_json
 
     root = _root(args)
     languages = [check_language(root, lang) for lang in args.lang] if args.lang else None
     rows = collect(root, languages)
-    print(to_json(rows) if args.json else render_text(rows), end="" if not args.json else "\n")
+    if args.json:
+        print(to_json(rows))
+    elif args.markdown:
+        names = {lang.locale: lang.name for lang in site_languages(root)}
+        print(render_markdown(rows, "en", names), end="")
+    else:
+        print(render_text(rows), end="")
     if args.strict and any(row.state != FRESH for row in rows):
         if not args.json:
             print("coursekit: status --strict: not every translation is fresh", file=sys.stderr)
@@ -167,6 +177,10 @@ def run_lint(args) -> int:
     shown = [finding for finding in findings if finding.level == ERROR] if args.errors_only else findings
     for finding in shown:
         print(finding)
+        if args.format == "github":
+            # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+            message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::{finding.level} file={finding.path},line={finding.line}::{message}")
     found = errors(findings)
     warnings = len(findings) - len(found)
     files = len({finding.path for finding in findings})
