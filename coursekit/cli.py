@@ -11,8 +11,9 @@ import argparse
 import sys
 
 from coursekit.i18n import cli as i18n_cli
+from coursekit.quiz import cli as quiz_cli
 
-GROUPS = [i18n_cli]
+GROUPS = [i18n_cli, quiz_cli]
 
 
 class _Parser(argparse.ArgumentParser):
