@@ -25,6 +25,7 @@ from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
 from coursekit.page_fixes import fix_page
 from coursekit.diagrams import DiagramError, localized_diagrams
+from coursekit.i18n import status
 from coursekit.glossary import glossary_page, load_glossary
 from coursekit.quiz.bank import QuizError, quiz_translations
 from coursekit.quiz.legacy import redirect_pages
@@ -35,6 +36,7 @@ from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
 GLOSSARY = "glossary.yml"
+STATUS_PAGE = "translation-status.md"
 QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 class CourseConfig(Config):
@@ -71,11 +73,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.sources: dict[str, Path | str] = {}
         # src_uri -> the translation behind that page, for notices and banners.
         self.translations: dict[str, Translation] = {}
+        # Generated pages already written in their language (no "not translated" notice).
+        self.native_pages: set[str] = set()
         try:
             for translation in find_translations(self.translations_dir, self.docs_dir, languages):
                 self.translations[translation.src_uri] = translation
                 self.sources[translation.src_uri] = translation.path
             self._add_glossary_pages(languages)
+            self._add_status_pages()
             self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
             self.translations.update(quiz_translations(self.root, languages))
             for lang in languages:
@@ -101,6 +106,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 translation = read_translation(lang, GLOSSARY, path, self.docs_dir)
                 self.translations[suffixed("glossary.md", lang)] = translation
                 self.sources[suffixed("glossary.md", lang)] = glossary_page(lang, english, load_glossary(path))
+
+    def _add_status_pages(self) -> None:
+        """The "Translation status" table, written in each language's own words."""
+        rows = status.collect(self.root, self.languages)
+        names = {lang.locale: lang.name for lang in self.i18n.config.languages}
+        for lang in self.languages:
+            uri = STATUS_PAGE if lang == self.default_language else suffixed(STATUS_PAGE, lang)
+            self.sources[uri] = status.render_page(rows, lang, names)
+            self.native_pages.add(uri)
 
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
@@ -161,11 +175,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if lang == self.default_language:
             return html
         translation = self.translations.get(page.file.src_uri)
-        if translation is None:
+        if translation is None and page.file.src_uri not in self.native_pages:
             help_url = self._url_to(page, self.config.help_translate_page, lang)
             notice = ui(lang, "untranslated_body", help_url=help_url)
             return _admonition("info", ui(lang, "untranslated_title"), notice) + html
-        if translation.stale:
+        if translation is not None and translation.stale:
             english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.rel), self.default_language)
             banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
             return _admonition("warning", ui(lang, "stale_title"), banner) + html
