@@ -109,7 +109,7 @@ def test_source_blob_not_in_history_is_a_warning(site):
 
 def test_links_images_and_anchors(site):
     body = DANISH + (
-        "\n[a](../../quiz/gan-post.md) [b](../../glossary.md) [c](../../index.md) [ok](#game)\n"  # all fine
+        "\n[a](../../quiz/gan-post.md) [b](../../glossary.md) [c](../../index.md) [ok](#game) [s](../../translation-status.md)\n"  # all fine
         "[d](../../quiz/gan-final.md) ![e](../../assets/diagrams/nope.svg) [f](#training)\n"
         "[g](/lessons/gan/index.md) [h](../../lessons/) [i](../../../../outside.md) [j](../../index.md#nowhere)\n"
     )
