@@ -100,6 +100,7 @@ questions:
     type: truefalse
     text: A GAN has two networks.
     correct: true
+    explanation: It has a generator and a discriminator; see [the lesson](../lessons/gan/index.md).
 """
 
 

@@ -89,6 +89,12 @@ def test_source_outside_the_lesson_is_refused(site, tmp_path):
         import_file(site, put(tmp_path, metadata(source_file="lessons/4-ComputerVision/07-ConvNets/README.md") + "# T\n"))
 
 
+def test_only_markdown_pages_are_imported(site, tmp_path):
+    notebook_meta = metadata(source_file="lessons/4-ComputerVision/10-GANs/GANPyTorch.ipynb")
+    with pytest.raises(ImportFailure, match="only Markdown pages are imported, and notebooks/gan-pytorch.ipynb is not one"):
+        import_file(site, put(tmp_path, notebook_meta + "{}\n"))
+
+
 def test_broken_metadata_json_names_the_line(site, tmp_path):
     text = metadata().replace('"language_code"', "language_code")
     with pytest.raises(ImportFailure, match=r"README.md:7: CO_OP_TRANSLATOR_METADATA is not valid JSON"):

@@ -109,7 +109,7 @@ def test_source_blob_not_in_history_is_a_warning(site):
 
 def test_links_images_and_anchors(site):
     body = DANISH + (
-        "\n[a](../../quiz/gan-post.md) [b](../../glossary.md) [c](../../index.md) [ok](#game)\n"  # all fine
+        "\n[a](../../quiz/gan-post.md) [b](../../glossary.md) [c](../../index.md) [ok](#game) [s](../../translation-status.md)\n"  # all fine
         "[d](../../quiz/gan-final.md) ![e](../../assets/diagrams/nope.svg) [f](#training)\n"
         "[g](/lessons/gan/index.md) [h](../../lessons/) [i](../../../../outside.md) [j](../../index.md#nowhere)\n"
     )
@@ -209,13 +209,37 @@ def test_notebooks(site):
     assert any(m.startswith("in an output: unsafe HTML: <script>") for m in found)
 
 
-def test_quiz_yaml_links_resolve_from_the_quiz_page(site):
+def test_quiz_translations(site):
     path = translate(site, "de", "quiz/gan-pre.yml", (
         "title: Vor der Lektion\nquestions:\n  q1:\n    text: Zwei Netze?\n"
         "    explanation: Siehe [die Lektion](../lessons/gan/index.md) und [das](../lessons/nope.md).\n"
+        "  q9:\n    text: Gibt es nicht\n"
     ), english_rel="quiz/gan-pre.yml")
     found = lint(site, [path])
-    assert [(f.line, f.message.split(":")[0]) for f in found] == [(10, "../lessons/nope.md")]
+    # links resolve from the quiz page (quiz/gan-pre.md); the bank's own rules apply too
+    assert [(f.line, f.level) for f in found] == [(10, ERROR), (11, ERROR)]
+    assert found[0].message.startswith("../lessons/nope.md: no such page")
+    assert found[1].message == "question 'q9' is not in quiz/gan-pre.yml (known: q1)"
+
+
+def test_diagram_labels(site):
+    write(site, "docs/assets/diagrams/gan-architecture.svg", (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 100'><title id='title'>The GAN architecture</title>"
+        "<text id='label-generator' font-size='20' data-max-width='120'>Generator</text></svg>\n"))
+    write(site, "docs/assets/diagrams/labels.yml", (
+        "gan-architecture.svg:\n  alt: The GAN architecture.\n  labels:\n    title: The GAN architecture\n"
+        "    label-generator: Generator\n"))
+    commit(site, "A diagram with a sized label")
+    path = translate(site, "de", "assets/diagrams/labels.yml", (
+        "gan-architecture.svg:\n  alt: Die GAN-Architektur.\n  labels:\n"
+        "    label-generator: Generatornetzwerk mit sehr langem Namen\n"))
+    found = lint(site, [path])
+    assert [(f.line, f.level) for f in found] == [(9, WARNING)]
+    assert "too long for its space" in found[0].message
+    path.write_text(path.read_text(encoding="utf-8") + "    label-nope: X\n", encoding="utf-8")
+    found = lint(site, [path])
+    assert [(f.line, f.level) for f in found] == [(10, ERROR)]
+    assert "label 'label-nope' is not in the English labels file" in found[0].message
 
 
 def test_unknown_language_folder_and_stray_files(site):

@@ -8,10 +8,12 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from coursekit.cli import main
-from coursekit.frontmatter import read_translation_meta
+from coursekit.frontmatter import read_translation_meta, split_markdown
 from coursekit.gitblob import file_blob_id
+from coursekit.i18n.lint import lint
 from coursekit.i18n.scaffold import new_translation, stamp_translation
 from coursekit.i18n.site import I18nError
 from coursekit.i18n.status import FRESH, STALE, collect
@@ -45,6 +47,12 @@ def test_new_notebook_and_quiz(site):
     assert data["cells"] == json.loads((site / "docs/notebooks/first-look.ipynb").read_text())["cells"]
     quiz = new_translation(site, "de", "quiz/gan-pre.yml", today=DAY)
     assert read_translation_meta(quiz, expected_source="quiz/gan-pre.yml").source_blob == file_blob_id(site / "quiz/gan-pre.yml")
+    # a quiz translation has text per id and no answer key, so the copy takes that shape
+    body = yaml.safe_load(split_markdown(quiz.read_text(encoding="utf-8"))[1])
+    assert body == {"title": "Before the lesson", "questions": {"q1": {
+        "text": "A GAN has two networks.",
+        "explanation": "It has a generator and a discriminator; see [the lesson](../lessons/gan/index.md)."}}}
+    assert lint(site) == []
 
 
 def test_new_refuses_to_overwrite_and_unknown_pages(site):
@@ -103,19 +111,24 @@ def test_usage_errors_are_one_line_with_status_2(tmp_path):
 
 
 def test_status_and_lint_need_neither_mkdocs_nor_torch(site):
-    """CI installs pyyaml alone for these commands."""
+    """CI installs pyyaml alone for these commands (quiz and diagram label checks included)."""
+    for source in ("quiz/gan-pre.yml", "assets/diagrams/labels.yml", "glossary.yml", "notebooks/first-look.ipynb", "index.md"):
+        new_translation(site, "da", source)
     code = (
         "import sys, builtins\n"
         "real = builtins.__import__\n"
         "def guard(name, *a, **k):\n"
         "    if name.split('.')[0] in ('mkdocs', 'torch', 'markdown', 'material', 'ftfy'):\n"
-        "        raise ImportError('not allowed: ' + name)\n"
+        "        raise ModuleNotFoundError('No module named ' + repr(name), name=name)  # as if not installed\n"
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = guard\n"
         "from coursekit.cli import main\n"
-        f"sys.exit(main(['i18n', 'status', '--root', {str(site)!r}]) + main(['i18n', 'lint', '--root', {str(site)!r}]))\n"
+        f"code = main(['i18n', 'status', '--root', {str(site)!r}]) + main(['i18n', 'lint', '--root', {str(site)!r}])\n"
+        "assert main(['quiz', 'validate']) == 2  # says which package to install\n"
+        "sys.exit(code)\n"
     )
     from conftest import ROOT
 
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stderr
+    assert "coursekit: error: `coursekit quiz` needs the Python package 'markdown': pip install -e '.[site]'" in run.stderr

@@ -62,6 +62,11 @@ def test_fresh_missing_and_quiz_rows(site):
     assert len(rows) == 5 * 8  # every language x every page
 
 
+def test_the_default_language_has_no_row(site):
+    """The plugin may pass every site language; English is the source, not a translation."""
+    assert {row.lang for row in collect(site, ["en", "da"])} == {"da"}
+
+
 def test_stale_counts_changed_english_lines(site):
     edit_lesson(site)
     row = rows_by(collect(site))[("da", "lessons/gan/index.md")]

@@ -115,6 +115,9 @@ def import_file(root: Path, path: Path, options: ImportOptions = ImportOptions()
     metadata, body, skipped = _metadata(text, shown)
     lang = _language(root, metadata, options, shown)
     source = _source(root, metadata, options, path, shown, table)
+    if not source.endswith(".md") or path.suffix.lower() == ".ipynb":
+        raise ImportFailure(f"{shown}: only Markdown pages are imported, and {source} is not one; "
+                            f"start it with `coursekit i18n new {lang} {source}` and translate it there")
     dest = translation_path(root, lang, source)
     dest_shown = dest.relative_to(root).as_posix()
     if dest.exists() and not options.force:

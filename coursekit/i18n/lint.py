@@ -35,7 +35,7 @@ from coursekit.i18n import mdscan
 from coursekit.i18n.diff import NULL_BLOB, english_then
 from coursekit.i18n.mojibake import signatures
 from coursekit.i18n.site import (
-    DOCS, TRANSLATIONS, TRANSLATION_SUFFIXES, english_path, english_rel, english_sources, generated_pages,
+    DOCS, TRANSLATIONS, TRANSLATION_SUFFIXES, english_rel, english_sources, generated_pages, is_quiz,
     translated_languages, translation_path,
 )
 
@@ -53,6 +53,7 @@ _HIDING_STYLE = re.compile(
 _SAFE_DATA = re.compile(r"data:image/(?:png|jpeg|jpg|gif|webp|avif);", re.I)
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|%)")
 _TRAILING_COMMENT = re.compile(r"\s+#\s.*$")
+LABELS = "assets/diagrams/labels.yml"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class _Checker:
         elif path.suffix == ".ipynb":
             self._notebook(lang, rel, text, english, add)
         else:
-            self._yaml(lang, rel, text, add)
+            self._yaml(lang, rel, text, add, front_matter_ok=meta is not None)
         return out
 
     def _mojibake(self, text: str, add) -> None:
@@ -362,7 +363,7 @@ class _Checker:
             self._same_code(name, ours, theirs, add, "code cell")
 
     # -- YAML (quiz, glossary, diagram labels) ------------------------------------------------------
-    def _yaml(self, lang: str, rel: str, text: str, add) -> None:
+    def _yaml(self, lang: str, rel: str, text: str, add, front_matter_ok: bool = True) -> None:
         try:
             _, body, first = split_markdown(text)
         except TranslationError:
@@ -373,13 +374,18 @@ class _Checker:
             mark = getattr(exc, "problem_mark", None)
             add(first + (mark.line if mark else 0), f"not valid YAML: {getattr(exc, 'problem', exc)}")
             return
+        path = translation_path(self.root, lang, rel)
         if rel == "glossary.yml":
             from coursekit.glossary import load_glossary
 
             try:
-                load_glossary(translation_path(self.root, lang, rel))
+                load_glossary(path)
             except TranslationError as exc:
                 add(exc.line, exc.message)
+        elif rel == LABELS:
+            self._labels(path, add)
+        elif is_quiz(rel) and front_matter_ok:
+            self._quiz(rel, path, add)
 
         def add_body(line: int, message: str, level: str = ERROR) -> None:
             add(line + first - 1, message, level)
@@ -389,6 +395,46 @@ class _Checker:
         masked = mdscan.mask(body)
         self._unsafe(body, masked, add_body)
         self._links(lang, rel, body, masked, add_body)
+
+
+    def _labels(self, path: Path, add) -> None:
+        """Diagram labels: ids the English file has, and labels that fit their space (warning)."""
+        from coursekit.diagrams import DiagramError, load_labels, merge_labels, overflowing_labels
+
+        try:
+            english = load_labels(self.root / DOCS / LABELS)
+            translated = load_labels(path)
+            merged = merge_labels(english, translated, path)
+        except TranslationError as exc:
+            if Path(exc.path).resolve() == path.resolve():
+                add(exc.line, exc.message)
+            return
+        folder = (self.root / DOCS / LABELS).parent
+        for name, words in translated.items():
+            svg = folder / name
+            if not svg.is_file():
+                continue
+            for label_id, text in merged[name].labels.items():
+                if label_id not in words.labels:
+                    continue
+                try:
+                    too_long = overflowing_labels(svg.read_text(encoding="utf-8"), {label_id: text}, source=name)
+                except DiagramError as exc:
+                    add(words.lines.get(label_id, words.line), str(exc))
+                    continue
+                for message in too_long:
+                    add(words.lines.get(label_id, words.line), message, WARNING)
+
+    def _quiz(self, rel: str, path: Path, add) -> None:
+        """A quiz translation, checked by the quiz bank's own rules (ids, no answer keys, ...)."""
+        from coursekit.quiz.bank import bank_path, load_quiz, load_translation
+
+        quiz, problems = load_quiz(bank_path(self.root, Path(rel).stem), self.root)
+        if quiz is None:
+            add(1, f"the English quiz {rel} has errors; run `coursekit quiz validate`")
+            return
+        for problem in load_translation(path, quiz, self.root)[3]:
+            add(problem.line, problem.message, WARNING if problem.severity == "warning" else ERROR)
 
 
 def _source(cell: dict) -> str:

@@ -1,6 +1,8 @@
 """Just enough Markdown reading for the importer and the lint: where code is, where links,
 images and raw HTML tags are, headings with their anchors, and fenced code blocks.
 
+Headings are ATX (`#`) headings; the course writes no setext (underlined) ones.
+
 Everything works on offsets into the original text, so a caller can replace a link's target and
 report a line. Code (fenced blocks, inline code spans) and HTML comments are *masked*: replaced
 by spaces of the same length, so nothing inside them is taken for a link or a tag.

@@ -12,10 +12,12 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
 from coursekit.frontmatter import TranslationError, read_translation_meta, render_front_matter, split_markdown
 from coursekit.gitblob import file_blob_id
 from coursekit.i18n.atomic import write_text_atomic
-from coursekit.i18n.site import I18nError, english_path, english_sources, translation_path
+from coursekit.i18n.site import I18nError, english_path, english_sources, is_quiz, translation_path
 
 
 def _english(root: Path, source: str) -> Path:
@@ -38,6 +40,8 @@ def new_translation(root: Path, lang: str, source: str, force: bool = False, tod
         notebook = json.loads(text)
         notebook.setdefault("metadata", {})["translation"] = {"source": source, "source_blob": blob, "translated": today.isoformat()}
         result = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    elif is_quiz(source):
+        result = render_front_matter(source, blob, today) + _quiz_skeleton(root, source)
     else:
         meta, body, _ = split_markdown(text, english)
         result = render_front_matter(source, blob, today, meta or None) + body
@@ -46,6 +50,24 @@ def new_translation(root: Path, lang: str, source: str, force: bool = False, tod
     except FileExistsError:
         raise I18nError(f"{dest.relative_to(root).as_posix()} already exists; pass --force to start again") from None
     return dest
+
+
+def _quiz_skeleton(root: Path, source: str) -> str:
+    """A quiz translation holds text per id and no answer key: the English text in that shape."""
+    from coursekit.quiz.bank import english_text, load_quiz
+
+    quiz, problems = load_quiz(english_path(root, source), root)
+    if quiz is None:
+        raise I18nError(f"{source} has errors ({problems[0] if problems else 'see coursekit quiz validate'}); fix the English quiz first")
+    text = english_text(quiz)
+    data: dict = {"title": text.title}
+    if text.intro:
+        data["intro"] = text.intro
+    data["questions"] = {
+        qid: {key: value for key, value in (("text", q.text), ("options", q.options or None), ("explanation", q.explanation)) if value}
+        for qid, q in text.questions.items()
+    }
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def stamp_translation(root: Path, lang: str, source: str, today: dt.date | None = None) -> tuple[Path, bool]:

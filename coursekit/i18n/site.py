@@ -27,8 +27,8 @@ PAGE_SUFFIXES = (".md", ".ipynb")
 TRANSLATION_SUFFIXES = (".md", ".ipynb", ".yml")
 # Data files under docs/ whose text is translated (everything else under docs/assets/ is not).
 DATA_SOURCES = ("glossary.yml", "assets/diagrams/labels.yml")
-# Pages the plugin makes from data: page path -> the source its text comes from.
-GENERATED_PAGES = {"glossary.md": "glossary.yml"}
+# Pages the plugin makes from data: page path -> the source its text comes from (None: always).
+GENERATED_PAGES = {"glossary.md": "glossary.yml", "translation-status.md": None}
 
 
 class I18nError(ValueError):
@@ -158,7 +158,7 @@ def translation_sources(root: Path, lang: str) -> list[str]:
 def generated_pages(root: Path) -> set[str]:
     """Pages the plugin builds from data (so links to them resolve though docs/ lacks the file)."""
     root = Path(root)
-    pages = {page for page, data in GENERATED_PAGES.items() if (root / DOCS / data).is_file()}
+    pages = {page for page, data in GENERATED_PAGES.items() if data is None or (root / DOCS / data).is_file()}
     quiz = root / QUIZ_DIR
     if quiz.is_dir():
         pages.update(f"{QUIZ_DIR}/{path.stem}.md" for path in quiz.glob("*.yml"))

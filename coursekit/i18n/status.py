@@ -61,11 +61,14 @@ def is_stale(root: Path, lang: str, source: str) -> tuple[bool, TranslationMeta 
 
 
 def collect(root: Path, languages: list[str] | None = None) -> list[StatusRow]:
-    """One row per language and page: every English page, and every translation file."""
+    """One row per language and page: every English page, and every translation file.
+    `languages` defaults to every translated language; the default language (English, the
+    source) is left out if given."""
     root = Path(root)
     english = english_sources(root)
+    translated = translated_languages(root)
     rows = []
-    for lang in languages or translated_languages(root):
+    for lang in [lang for lang in languages or translated if lang in translated]:
         present = translation_sources(root, lang)
         for source in sorted(set(english) | set(present)):
             rows.append(_row(root, lang, source, source in english, source in present))
