@@ -122,3 +122,23 @@ def read_translation_meta(path: Path, expected_source: str | None = None) -> Tra
     if not meta:
         raise TranslationError(path, 1, "missing front matter: start the file with '---', source, source_blob, translated, '---'")
     return check_meta(meta, text, path, expected_source)
+
+
+
+def render_front_matter(source: str, source_blob: str, translated: dt.date, extra: dict | None = None) -> str:
+    """The `---` block that starts a translated Markdown or YAML file (with its closing line)."""
+    lines = ["---", f"source: {_text(source)}", f"source_blob: {_text(source_blob)}", f"translated: {translated.isoformat()}"]
+    if extra:
+        lines.append(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False, width=1000).rstrip("\n"))
+    return "\n".join(lines + ["---"]) + "\n"
+
+
+def _text(value: str) -> str:
+    """`value` as a YAML scalar that reads back as the same text: plain when it can be, quoted
+    when it must be (a blob id of digits alone, such as the null id, would read as a number)."""
+    try:
+        if yaml.safe_load(value) == value and "\n" not in value:
+            return value
+    except yaml.YAMLError:
+        pass
+    return yaml.safe_dump(value, default_style='"').strip()

@@ -24,13 +24,20 @@ from mkdocs.utils import get_relative_url
 from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
 from coursekit.page_fixes import fix_page
+from coursekit.diagrams import DiagramError, localized_diagrams
+from coursekit.i18n import status
 from coursekit.glossary import glossary_page, load_glossary
+from coursekit.quiz.bank import QuizError, quiz_translations
+from coursekit.quiz.legacy import redirect_pages
+from coursekit.quiz.render import quiz_pages
 from coursekit.sources import Translation, find_translations, read_translation, suffixed
 from coursekit.strings import ui
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
 GLOSSARY = "glossary.yml"
+STATUS_PAGE = "translation-status.md"
+QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 class CourseConfig(Config):
     translations_dir = opt.Type(str, default="translations")
@@ -66,20 +73,27 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.sources: dict[str, Path | str] = {}
         # src_uri -> the translation behind that page, for notices and banners.
         self.translations: dict[str, Translation] = {}
+        # Generated pages already written in their language (no "not translated" notice).
+        self.native_pages: set[str] = set()
         try:
             for translation in find_translations(self.translations_dir, self.docs_dir, languages):
                 self.translations[translation.src_uri] = translation
                 self.sources[translation.src_uri] = translation.path
             self._add_glossary_pages(languages)
+            self._add_status_pages()
+            self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
+            self.translations.update(quiz_translations(self.root, languages))
+            for lang in languages:
+                self.sources.update(localized_diagrams(self.docs_dir, self.translations_dir, lang))
             # The file a reader's "edit" button should open, for pages not read from docs/.
             self.edit_paths = {uri: t.path for uri, t in self.translations.items()}
             self.edit_paths["glossary.md"] = self.docs_dir / GLOSSARY
-        except TranslationError as exc:
+        except (TranslationError, QuizError, DiagramError) as exc:
             raise PluginError(str(exc)) from None
         for src_uri in self.sources:
             # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
             files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
-        for dest, source in vendored_assets(self.root / "node_modules"):
+        for dest, source in [*vendored_assets(self.root / "node_modules"), *QUIZ_ASSETS]:
             files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
 
@@ -92,6 +106,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 translation = read_translation(lang, GLOSSARY, path, self.docs_dir)
                 self.translations[suffixed("glossary.md", lang)] = translation
                 self.sources[suffixed("glossary.md", lang)] = glossary_page(lang, english, load_glossary(path))
+
+    def _add_status_pages(self) -> None:
+        """The "Translation status" table, written in each language's own words."""
+        rows = status.collect(self.root, self.languages)
+        names = {lang.locale: lang.name for lang in self.i18n.config.languages}
+        for lang in self.languages:
+            uri = STATUS_PAGE if lang == self.default_language else suffixed(STATUS_PAGE, lang)
+            self.sources[uri] = status.render_page(rows, lang, names)
+            self.native_pages.add(uri)
 
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
@@ -132,6 +155,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.i18n.building:
             return
         self._evict_notebook_cache()
+        site_dir = Path(config.site_dir)
+        for path, html in redirect_pages(self.languages, self.default_language, self.root, site_url=config.site_url).items():
+            (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / path).write_text(html, encoding="utf-8")
 
     def _evict_notebook_cache(self):
         if self.jupyter is None or not self.jupyter.config["cache"]:
@@ -148,11 +175,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if lang == self.default_language:
             return html
         translation = self.translations.get(page.file.src_uri)
-        if translation is None:
+        if translation is None and page.file.src_uri not in self.native_pages:
             help_url = self._url_to(page, self.config.help_translate_page, lang)
             notice = ui(lang, "untranslated_body", help_url=help_url)
             return _admonition("info", ui(lang, "untranslated_title"), notice) + html
-        if translation.stale:
+        if translation is not None and translation.stale:
             english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.rel), self.default_language)
             banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
             return _admonition("warning", ui(lang, "stale_title"), banner) + html

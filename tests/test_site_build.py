@@ -161,3 +161,21 @@ def test_math_is_served_by_the_site(built_site):
     css = (built_site / "assets/katex/katex.min.css").read_text(encoding="utf-8")
     for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
         assert (built_site / "assets/katex" / font).is_file(), font
+
+
+def test_quiz_pages_and_legacy_addresses_in_every_language(built_site):
+    targets = {"19": "gan-pre", "110": "gan-pre", "20": "gan-post", "210": "gan-post"}
+    for lang in LANGUAGES:
+        for quiz in ("gan-pre", "gan-post"):
+            html = (built_site / lang_prefix(lang) / "quiz" / quiz / "index.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in html and "<fieldset" in html
+        for number, quiz in targets.items():
+            redirect = (built_site / lang_prefix(lang) / "quiz" / number / "index.html").read_text(encoding="utf-8")
+            assert f'url=../../quiz/{quiz}/"' in redirect and f'lang="{lang}"' in redirect
+
+
+def test_translation_status_page_in_every_language_without_notice(built_site):
+    for lang in LANGUAGES:
+        html = (built_site / lang_prefix(lang) / "translation-status" / "index.html").read_text(encoding="utf-8")
+        assert "<table>" in html and "lessons/gan/index.md" in html
+        assert "coursekit-notice" not in html

@@ -1,0 +1,81 @@
+"""`coursekit quiz ...`: check the quiz bank and its translations, export it for other apps.
+
+    coursekit quiz validate [--root DIR]
+    coursekit quiz export --format ai4b --out DIR [--lang da ...] [--root DIR]
+
+`validate` prints each problem as `file:line: message` and exits with status 1 when any is an
+error (warnings alone, such as a stale translation lacking a new question, exit 0). The same
+runs as `python -m coursekit.quiz.cli ...`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from coursekit.quiz.bank import QuizError, errors, validate
+from coursekit.quiz.export import FORMATS, export_ai4b
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register `quiz validate` and `quiz export` under a `coursekit` subparsers object; each
+    sets `func(args) -> exit status`."""
+    quiz = subparsers.add_parser("quiz", help="check and export the quiz bank", description=__doc__.splitlines()[0])
+    sub = quiz.add_subparsers(dest="quiz_command", required=True)
+
+    check = sub.add_parser("validate", help="check quiz/*.yml and translations/<lang>/quiz/*.yml")
+    check.add_argument("--root", type=Path, default=Path("."), help="repository root (default: the current folder)")
+    check.set_defaults(func=run_validate)
+
+    export = sub.add_parser("export", help="write the bank in another app's format")
+    export.add_argument("--format", required=True, choices=FORMATS, help="ai4b: the original course's quiz-app JSON")
+    export.add_argument("--out", required=True, type=Path, help="folder to write into (<lang>/lesson-<n>.json)")
+    export.add_argument("--lang", action="append", help="language to export (repeatable; default: English and every translated language)")
+    export.add_argument("--root", type=Path, default=Path("."), help="repository root (default: the current folder)")
+    export.set_defaults(func=run_export)
+    return quiz
+
+
+def run_validate(args) -> int:
+    problems = validate(args.root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    found = errors(problems)
+    if found:
+        print(f"coursekit: {len(found)} quiz error(s)", file=sys.stderr)
+        return 1
+    print(f"quiz bank OK ({len(problems)} warning(s))" if problems else "quiz bank OK")
+    return 0
+
+
+def run_export(args) -> int:
+    problems = errors(validate(args.root))
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("coursekit: error: the quiz bank has errors; nothing was exported", file=sys.stderr)
+        return 1
+    try:
+        written, notes = export_ai4b(args.root, args.out, args.lang)
+    except QuizError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"coursekit: error: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in written:
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coursekit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["quiz", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Export the bank in the JSON of the original course's quiz app (microsoft/AI-For-Beginners,
+etc/quiz-app), so that the same questions can feed that app.
+
+The app keeps one file per lesson and language, `<lang>/lesson-<n>.json`: an array with one
+object holding `title`, `complete`, `error` and `quizzes: [{id, title, quiz: [{questionText,
+answerOptions: [{answerText, isCorrect}]}]}]`. A quiz's id is its `legacy.app_id` (110 for the
+pre-quiz of lesson 10, 210 for its post-quiz), and the lesson number is that id modulo 100.
+
+What the app cannot show is left out: explanations, and the intro. The app accepts any one
+option marked correct, so a multiple-choice question is exported with each correct option
+marked, and it becomes "pick one of the right answers"; `export_ai4b` returns a note for each.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import markdown
+
+from coursekit.quiz.bank import LocalizedQuiz, load, quiz_ids, translation_languages
+from coursekit.quiz.ui import ui
+
+FORMATS = ("ai4b",)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown as the plain text the app shows (no markup, entities resolved)."""
+    return " ".join(html.unescape(_TAG.sub("", markdown.markdown(text))).split())
+
+
+def ai4b_quiz(quiz: LocalizedQuiz) -> dict:
+    questions = []
+    for question in quiz.questions:
+        options = []
+        for option_id, text in question.options:
+            label = ui(quiz.lang, option_id) if question.type == "truefalse" else plain_text(text)
+            options.append({"answerText": label, "isCorrect": option_id in question.correct})
+        questions.append({"questionText": plain_text(question.text), "answerOptions": options})
+    return {"id": quiz.quiz.legacy.app_id, "title": plain_text(quiz.title), "quiz": questions}
+
+
+def ai4b_files(repo_root: Path, languages: list[str] | None = None) -> tuple[dict[str, list], list[str]]:
+    """({"<lang>/lesson-<n>.json": data}, notes). `languages` defaults to English plus every
+    language with quiz translations; text missing from a translation falls back to English."""
+    repo_root = Path(repo_root)
+    if languages is None:
+        languages = ["en"] + [lang for lang in translation_languages(repo_root) if lang != "en"]
+    files: dict[str, list] = {}
+    notes: list[str] = []
+    for lang in languages:
+        lessons: dict[int, list[dict]] = {}
+        for quiz_id in quiz_ids(repo_root):
+            quiz = load(quiz_id, lang, repo_root)
+            app_id = quiz.quiz.legacy.app_id
+            if app_id is None:
+                if lang == languages[0]:
+                    notes.append(f"quiz '{quiz_id}' has no legacy.app_id, so it is not exported")
+                continue
+            lessons.setdefault(app_id % 100, []).append(ai4b_quiz(quiz))
+            if lang == languages[0]:
+                notes += [
+                    f"quiz '{quiz_id}', question '{q.id}': multiple choice; the app accepts any one of its correct options"
+                    for q in quiz.questions if q.type == "multiple"
+                ]
+        for lesson, quizzes in sorted(lessons.items()):
+            files[f"{lang}/lesson-{lesson}.json"] = [{
+                "title": ui(lang, "ai4b_title"),
+                "complete": ui(lang, "ai4b_complete"),
+                "error": ui(lang, "ai4b_error"),
+                "quizzes": sorted(quizzes, key=lambda q: q["id"]),
+            }]
+    return files, notes
+
+
+def write_json(path: Path, data) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def export_ai4b(repo_root: Path, out_dir: Path, languages: list[str] | None = None) -> tuple[list[Path], list[str]]:
+    """Write the quiz-app files under `out_dir`. Returns (paths written, notes)."""
+    files, notes = ai4b_files(repo_root, languages)
+    written = []
+    for rel, data in files.items():
+        path = Path(out_dir) / rel
+        write_json(path, data)
+        written.append(path)
+    return written, notes

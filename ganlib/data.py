@@ -1,0 +1,299 @@
+"""Training images as one uint8 tensor, kept on the training device when it fits.
+
+Sources, chosen by a short name:
+
+* `digits` (default): scikit-learn's bundled 8x8 handwritten digits (1,797 images, offline),
+  upscaled to the training size.
+* `mnist`, `fashion-mnist`, `cifar10`: through torchvision, downloaded into a cache folder; offline,
+  the error says which files to place where.
+* `folder:PATH`: the learner's own images (jpg, png, webp, bmp; subfolders too), centre-cropped and
+  resized. Unreadable files are skipped and reported; no usable image at all is an error.
+
+Decoding happens once. Each batch is then a gather from the uint8 tensor plus one conversion to
+[-1, 1] floats, so the input pipeline costs next to nothing next to the networks.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+TORCHVISION_SETS = ("mnist", "fashion-mnist", "cifar10")
+DATASETS = ("digits",) + TORCHVISION_SETS + ("folder:PATH",)
+# Pillow refuses images above twice its bomb limit; we also skip anything over this many pixels
+# rather than decode, say, a 400-megapixel scan into memory for a 64x64 crop.
+MAX_SOURCE_PIXELS = 120_000_000
+
+
+class DataError(Exception):
+    """The data cannot be loaded as asked; the message says what to do."""
+
+
+def default_data_dir() -> Path:
+    """Where downloads go: $GANLIB_DATA, else ~/.cache/ganlib/datasets."""
+    env = os.environ.get("GANLIB_DATA")
+    return Path(env) if env else Path.home() / ".cache" / "ganlib" / "datasets"
+
+
+# ---------------------------------------------------------------------------------------------
+# Resizing and channel conversion on uint8 tensors
+# ---------------------------------------------------------------------------------------------
+
+def resize_uint8(images: torch.Tensor, size: int) -> torch.Tensor:
+    """Resize an (N, C, H, W) uint8 batch to size x size (bilinear, antialiased when shrinking)."""
+    if images.shape[-1] == size and images.shape[-2] == size:
+        return images
+    out = []
+    for chunk in images.split(1024):  # bounded float memory for large sets
+        x = F.interpolate(chunk.float(), size=(size, size), mode="bilinear", align_corners=False,
+                          antialias=chunk.shape[-1] > size)
+        out.append(x.round_().clamp_(0, 255).to(torch.uint8))
+    return torch.cat(out)
+
+
+def convert_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
+    """Grey <-> colour for an (N, C, H, W) uint8 batch (ITU-R 601 luma for colour to grey)."""
+    have = images.shape[1]
+    if have == channels:
+        return images
+    if have == 1 and channels == 3:
+        return images.expand(-1, 3, -1, -1).contiguous()
+    if have == 3 and channels == 1:
+        weights = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+        return (images.float() * weights).sum(1, keepdim=True).round_().clamp_(0, 255).to(torch.uint8)
+    raise DataError(f"cannot convert {have}-channel images to {channels} channels")
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------
+
+def load_digits_uint8() -> torch.Tensor:
+    """scikit-learn's 8x8 digits as (1797, 1, 8, 8) uint8, ink bright on black like MNIST."""
+    from sklearn.datasets import load_digits
+
+    pixels = load_digits().images  # float 0..16
+    return torch.from_numpy(np.rint(pixels * (255.0 / 16.0)).astype(np.uint8)).unsqueeze(1)
+
+
+def digits_labels() -> torch.Tensor:
+    from sklearn.datasets import load_digits
+
+    return torch.from_numpy(load_digits().target.astype(np.int64))
+
+
+_OFFLINE_HINTS = {
+    "mnist": "MNIST/raw/ with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",
+    "fashion-mnist": "FashionMNIST/raw/ with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",
+    "cifar10": "cifar-10-python.tar.gz (or its unpacked cifar-10-batches-py/)",
+}
+
+
+def _torchvision_dataset(name: str, root: Path, download: bool):
+    from torchvision import datasets
+
+    cls = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST, "cifar10": datasets.CIFAR10}[name]
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        try:
+            return cls(str(root), train=True, download=False)
+        except RuntimeError:
+            if not download:
+                raise
+            return cls(str(root), train=True, download=True)
+    except Exception as exc:  # offline: URLError, RuntimeError("Dataset not found"), ...
+        raise DataError(
+            f"could not load or download {name} ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
+            f"offline, place {_OFFLINE_HINTS[name]} in {root} (or set --data-dir / GANLIB_DATA)"
+        ) from None
+
+
+def load_torchvision_uint8_with_labels(name: str, root: Path, download: bool = True
+                                       ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The training split of a torchvision dataset as (N, C, H, W) uint8, plus int64 labels."""
+    ds = _torchvision_dataset(name, root, download)
+    data = torch.as_tensor(ds.data)
+    images = data.unsqueeze(1) if data.ndim == 3 else data.permute(0, 3, 1, 2)  # CIFAR is (N, H, W, 3)
+    return images.contiguous(), torch.as_tensor(ds.targets, dtype=torch.int64)
+
+
+def load_torchvision_uint8(name: str, root: Path, download: bool = True) -> torch.Tensor:
+    return load_torchvision_uint8_with_labels(name, root, download)[0]
+
+
+@dataclass
+class FolderReport:
+    loaded: int
+    skipped: list[tuple[str, str]]  # (file, reason)
+
+    def summary(self, first: int = 5) -> str:
+        text = f"{self.loaded} images loaded"
+        if self.skipped:
+            names = ", ".join(f"{Path(f).name} ({why})" for f, why in self.skipped[:first])
+            more = f", and {len(self.skipped) - first} more" if len(self.skipped) > first else ""
+            text += f"; skipped {len(self.skipped)} unreadable file(s): {names}{more}"
+        return text
+
+
+def _decode_image(path: Path, size: int, channels: int) -> np.ndarray:
+    """One file -> (size, size, channels) uint8, centre-cropped; raises on anything unusable."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as img:
+        if img.width * img.height > MAX_SOURCE_PIXELS:
+            raise ValueError(f"too large ({img.width}x{img.height})")
+        # JPEG can decode at 1/2, 1/4, 1/8 scale directly: far less work for big photos.
+        img.draft("RGB" if channels == 3 else "L", (size * 2, size * 2))
+        img.load()  # truncated files fail here, not later
+        img = ImageOps.exif_transpose(img)  # phone photos store their rotation in EXIF
+        img = _to_8bit_mode(img, channels)
+        img = ImageOps.fit(img, (size, size), method=Image.Resampling.LANCZOS)
+        array = np.asarray(img, dtype=np.uint8)
+    return array[:, :, None] if array.ndim == 2 else array
+
+
+def _to_8bit_mode(img, channels: int):
+    """Bring any Pillow mode to 8-bit L or RGB: alpha over white, 16-bit scaled (not clipped), CMYK converted."""
+    from PIL import Image
+
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # Pillow's own I -> L conversion clips at 255, turning 16-bit photos white; scale instead.
+        wide = np.asarray(img, dtype=np.int64)
+        top = 65535 if wide.max() > 255 else 255
+        img = Image.fromarray((wide * 255 // top).clip(0, 255).astype(np.uint8), "L")
+    elif img.mode == "F":
+        values = np.asarray(img, dtype=np.float64)
+        span = float(values.max() - values.min()) or 1.0
+        img = Image.fromarray(((values - values.min()) * 255 / span).astype(np.uint8), "L")
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA"):
+        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, img.convert("RGBA"))
+    return img.convert("RGB" if channels == 3 else "L")
+
+
+def find_image_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+
+
+def load_folder_uint8(folder: Path, size: int, channels: int, workers: int | None = None
+                      ) -> tuple[torch.Tensor, FolderReport]:
+    """Every usable image under `folder` as (N, C, size, size) uint8, plus what was skipped."""
+    from PIL import Image
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"image folder {folder} does not exist or is not a folder")
+    files = find_image_files(folder)
+    if not files:
+        raise DataError(f"no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) found under {folder}")
+
+    def attempt(path: Path):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                return _decode_image(path, size, channels), None
+        except Exception as exc:  # noqa: BLE001 - any failure means "skip this file"
+            reason = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+            return None, reason
+
+    # Pillow releases the GIL while decoding, so threads overlap the work.
+    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(attempt, files))
+    arrays = [a for a, _ in results if a is not None]
+    skipped = [(str(f), why) for f, (a, why) in zip(files, results) if a is None]
+    report = FolderReport(len(arrays), skipped)
+    if not arrays:
+        raise DataError(f"none of the {len(files)} image files under {folder} could be read ({report.summary()})")
+    images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+    return images, report
+
+
+def native_channels(name: str) -> int:
+    """Channels a source has before any conversion (folders: colour)."""
+    return 1 if name in ("digits", "mnist", "fashion-mnist") else 3
+
+
+def load_images(name: str, size: int, channels: int | None = None, data_dir: Path | None = None,
+                download: bool = True, log=print, warn=None) -> torch.Tensor:
+    """Images of dataset `name` as (N, C, size, size) uint8; `channels` None keeps the source's own.
+
+    `log` receives progress notes; `warn` (default: `log`) the report of skipped files.
+    """
+    channels = channels or native_channels(name)
+    if name == "digits":
+        images = load_digits_uint8()
+    elif name in TORCHVISION_SETS:
+        images = load_torchvision_uint8(name, Path(data_dir or default_data_dir()), download)
+    elif name.startswith("folder:"):
+        images, report = load_folder_uint8(Path(name[len("folder:"):]).expanduser(), size, channels)
+        (warn if report.skipped and warn else log)(f"folder data: {report.summary()}")
+    else:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return resize_uint8(convert_channels(images, channels), size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches
+# ---------------------------------------------------------------------------------------------
+
+def fits_on_device(nbytes: int, device: torch.device, fraction: float = 0.25) -> bool:
+    """Whether a tensor of nbytes can live on `device` and leave the networks most of the memory."""
+    if device.type != "cuda":
+        return True
+    free, _total = torch.cuda.mem_get_info(device)
+    return nbytes <= fraction * free
+
+
+class ImageBank:
+    """Serves shuffled batches from an in-memory uint8 image tensor.
+
+    Batch `i` is a pure function of (seed, i): the order is a permutation per epoch seeded by
+    (seed, epoch), so resuming at step i needs no saved sampler state, and with several processes
+    each rank takes its own slice of the same global batch.
+    """
+
+    def __init__(self, images: torch.Tensor, batch_size: int, device: torch.device, seed: int = 0,
+                 rank: int = 0, world_size: int = 1, channels_last: bool = False):
+        if images.dtype != torch.uint8 or images.ndim != 4:
+            raise ValueError("ImageBank wants an (N, C, H, W) uint8 tensor")
+        self.global_batch = batch_size * world_size
+        if len(images) < self.global_batch:
+            raise DataError(f"only {len(images)} images, fewer than one batch of {self.global_batch}; "
+                            f"lower --batch-size")
+        self.device = torch.device(device)
+        self.on_device = fits_on_device(images.numel(), self.device)
+        self.images = images.to(self.device) if self.on_device else images
+        self.batch_size, self.seed, self.rank = batch_size, seed, rank
+        self.batches_per_epoch = len(images) // self.global_batch  # drop the ragged tail
+        self.channels_last = channels_last
+        self._epoch, self._order = -1, None
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def indices(self, step: int) -> torch.Tensor:
+        epoch, i = divmod(step, self.batches_per_epoch)
+        if epoch != self._epoch:
+            g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+            self._order, self._epoch = torch.randperm(len(self.images), generator=g), epoch
+        start = i * self.global_batch + self.rank * self.batch_size
+        return self._order[start:start + self.batch_size]
+
+    def batch(self, step: int) -> torch.Tensor:
+        """Batch number `step` as floats in [-1, 1] on the device."""
+        idx = self.indices(step)
+        if self.on_device:
+            raw = self.images[idx.to(self.device)]
+        else:
+            raw = self.images[idx].pin_memory().to(self.device, non_blocking=True)
+        x = raw.float().div_(127.5).sub_(1.0)
+        return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x

@@ -1,0 +1,307 @@
+"""Sample quality and diversity in the feature space of a small digit classifier.
+
+The Frechet distance (FID) and kernel distance (KID) here compare generated and real images in
+the penultimate layer of a small CNN that this project trains on the dataset itself
+(`ganlib train-classifier`), not in Inception-v3's pool layer. The numbers track progress within
+one dataset and one classifier, and they are NOT comparable with published (Inception) FID/KID
+values. We call them cFID and cKID to keep that visible.
+
+The weights for scikit-learn's digits ship in `ganlib/weights/`; for MNIST, Fashion-MNIST or
+CIFAR-10 run `ganlib train-classifier --data mnist` once (it saves into the cache folder).
+
+The collapse monitor needs no classifier: it compares how spread out the generator's fixed-noise
+samples are with how spread out real images are, in classifier features when a classifier exists
+and in downsampled pixels otherwise.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+CLASSIFIER_FORMAT = "ganlib-feature-classifier"
+CLASSIFIER_INPUT = 32  # every image is resized to 32x32 before the classifier
+FID_DISCLAIMER = "classifier-feature FID, not comparable with Inception FID"
+PACKAGE_WEIGHTS = Path(__file__).parent / "weights"
+
+
+# ---------------------------------------------------------------------------------------------
+# The feature classifier
+# ---------------------------------------------------------------------------------------------
+
+class FeatureClassifier(nn.Module):
+    """Three conv blocks (32 -> 16 -> 8 -> 4), a 64-d dense feature layer, then 10 class logits."""
+
+    def __init__(self, channels: int = 1, num_classes: int = 10, feature_dim: int = 64):
+        super().__init__()
+        self.channels = channels
+        self.conv = nn.Sequential(
+            nn.Conv2d(channels, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+        )
+        self.features = nn.Sequential(nn.Flatten(), nn.Linear(64 * 4 * 4, feature_dim), nn.ReLU(inplace=True))
+        self.head = nn.Linear(feature_dim, num_classes)
+        # Set after training so real images' features have unit mean variance per dimension: it
+        # keeps cFID and cKID in readable ranges and changes nothing else.
+        self.feature_scale = 1.0
+
+    def prepare(self, images: torch.Tensor) -> torch.Tensor:
+        """Images in [-1, 1], any size, grey or colour -> the classifier's input."""
+        images = images.float()
+        if images.shape[1] != self.channels:
+            images = images.mean(1, keepdim=True) if self.channels == 1 else images.expand(-1, 3, -1, -1)
+        if images.shape[-1] != CLASSIFIER_INPUT:
+            images = F.interpolate(images, size=(CLASSIFIER_INPUT, CLASSIFIER_INPUT), mode="bilinear",
+                                   align_corners=False, antialias=images.shape[-1] > CLASSIFIER_INPUT)
+        return images
+
+    def _raw_features(self, images: torch.Tensor) -> torch.Tensor:
+        return self.features(self.conv(self.prepare(images)))
+
+    def embed(self, images: torch.Tensor) -> torch.Tensor:
+        return self._raw_features(images) * self.feature_scale
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.head(self._raw_features(images))
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("GANLIB_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "ganlib"
+
+
+def classifier_path(dataset: str) -> Path | None:
+    """The weights file for `dataset`: shipped in the package, else trained by the user into the cache."""
+    for candidate in (PACKAGE_WEIGHTS / f"{dataset}_classifier.pt",
+                      _cache_dir() / "classifiers" / f"{dataset}_classifier.pt"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_classifier(path: Path, device: torch.device | str = "cpu") -> FeatureClassifier:
+    data = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(data, dict) or data.get("format") != CLASSIFIER_FORMAT:
+        raise ValueError(f"{path} is not a ganlib feature-classifier file")
+    model = FeatureClassifier(data["channels"], data["num_classes"], data["feature_dim"])
+    model.load_state_dict({k: v.float() for k, v in data["state_dict"].items()})
+    model.feature_scale = float(data.get("feature_scale", 1.0))
+    return model.to(device).eval().requires_grad_(False)
+
+
+@torch.no_grad()
+def embed_images(model: FeatureClassifier, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    """Features (float64, on CPU) of float images in [-1, 1] or uint8 images in [0, 255]."""
+    device = next(model.parameters()).device
+    out = []
+    for chunk in images.split(batch):
+        chunk = chunk.to(device)
+        if chunk.dtype == torch.uint8:
+            chunk = chunk.float() / 127.5 - 1
+        out.append(model.embed(chunk).double().cpu())
+    return torch.cat(out)
+
+
+@dataclass
+class ClassifierTraining:
+    dataset: str = "digits"
+    epochs: int = 30
+    batch_size: int = 64
+    lr: float = 1e-3
+    val_fraction: float = 0.2
+    seed: int = 0
+    data_dir: str | None = None
+
+
+def _random_affine(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Small random shifts, rotations and scalings, so features do not hinge on exact placement."""
+    n = x.shape[0]
+    angle = (torch.rand(n, generator=g) - 0.5) * (2 * math.radians(12))
+    scale = 1 + (torch.rand(n, generator=g) - 0.5) * 0.2
+    shift = (torch.rand(n, 2, generator=g) - 0.5) * 0.2
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, padding_mode="border", align_corners=False)
+
+
+def labelled_images(dataset: str, data_dir: str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(uint8 images at CLASSIFIER_INPUT, int64 labels) for a labelled dataset."""
+    from ganlib import data as gdata
+
+    if dataset == "digits":
+        images, labels = gdata.load_digits_uint8(), gdata.digits_labels()
+    elif dataset in gdata.TORCHVISION_SETS:
+        images, labels = gdata.load_torchvision_uint8_with_labels(dataset, Path(data_dir or gdata.default_data_dir()))
+    else:
+        raise ValueError(f"no labels for {dataset!r}; a feature classifier needs digits, mnist, fashion-mnist or cifar10")
+    return gdata.resize_uint8(images, CLASSIFIER_INPUT), labels
+
+
+def train_classifier(cfg: ClassifierTraining, out: Path, log=print) -> dict:
+    """Train the feature classifier on `cfg.dataset` (CPU, deterministic) and save small fp16 weights."""
+    torch.manual_seed(cfg.seed)
+    images, labels = labelled_images(cfg.dataset, cfg.data_dir)
+    g = torch.Generator().manual_seed(cfg.seed)
+    order = torch.randperm(len(images), generator=g)
+    n_val = int(len(images) * cfg.val_fraction)
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    x = images.float() / 127.5 - 1
+    model = FeatureClassifier(images.shape[1], int(labels.max()) + 1)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.epochs)
+    start = time.perf_counter()
+    for epoch in range(cfg.epochs):
+        model.train()
+        perm = train_idx[torch.randperm(len(train_idx), generator=g)]
+        for i in range(0, len(perm) - cfg.batch_size + 1, cfg.batch_size):
+            idx = perm[i:i + cfg.batch_size]
+            loss = F.cross_entropy(model(_random_affine(x[idx], g)), labels[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        sched.step()
+        if (epoch + 1) % 10 == 0 or epoch + 1 == cfg.epochs:
+            acc = accuracy(model, x[val_idx], labels[val_idx])
+            log(f"epoch {epoch + 1}/{cfg.epochs}: loss {loss.item():.3f}, held-out accuracy {acc:.4f}")
+    val_acc = accuracy(model, x[val_idx], labels[val_idx])
+    with torch.no_grad():
+        train_features = torch.cat([model._raw_features(c) for c in x[train_idx].split(500)]).double()
+    feature_scale = float(train_features.var(0).mean().rsqrt())
+    info = {"format": CLASSIFIER_FORMAT, "dataset": cfg.dataset, "channels": images.shape[1],
+            "num_classes": int(labels.max()) + 1, "feature_dim": model.head.in_features,
+            "input_size": CLASSIFIER_INPUT, "val_accuracy": round(val_acc, 4), "seed": cfg.seed,
+            "feature_scale": feature_scale,
+            "epochs": cfg.epochs, "train_seconds": round(time.perf_counter() - start, 1),
+            # fp16 halves the file; the features do not need more precision.
+            "state_dict": {k: v.half() for k, v in model.state_dict().items()}}
+    from ganlib.checkpoint import atomic_torch_save
+
+    atomic_torch_save(info, Path(out))
+    return {k: v for k, v in info.items() if k != "state_dict"}
+
+
+@torch.no_grad()
+def accuracy(model: FeatureClassifier, x: torch.Tensor, y: torch.Tensor) -> float:
+    model.eval()
+    return (model(x).argmax(1) == y).double().mean().item()
+
+
+# ---------------------------------------------------------------------------------------------
+# Distances between feature sets
+# ---------------------------------------------------------------------------------------------
+
+def feature_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    f = features.double()
+    return f.mean(0), torch.cov(f.T)
+
+
+def _sqrtm_psd(matrix: torch.Tensor) -> torch.Tensor:
+    values, vectors = torch.linalg.eigh(matrix)
+    return (vectors * values.clamp(min=0).sqrt()) @ vectors.T
+
+
+def frechet_distance(mu1: torch.Tensor, cov1: torch.Tensor, mu2: torch.Tensor, cov2: torch.Tensor) -> float:
+    """||mu1 - mu2||^2 + tr(C1 + C2 - 2 (C1 C2)^(1/2)) between two Gaussians.
+
+    tr((C1 C2)^(1/2)) equals tr((S C2 S)^(1/2)) with S = C1^(1/2), and S C2 S is symmetric, so two
+    symmetric eigendecompositions replace a general (and less stable) matrix square root.
+    """
+    s1 = _sqrtm_psd(cov1.double())
+    middle = s1 @ cov2.double() @ s1
+    trace_sqrt = torch.linalg.eigvalsh((middle + middle.T) / 2).clamp(min=0).sqrt().sum()
+    diff = mu1.double() - mu2.double()
+    return float(diff @ diff + cov1.trace() + cov2.trace() - 2 * trace_sqrt)
+
+
+def kernel_distance(real: torch.Tensor, fake: torch.Tensor, subsets: int = 10, subset_size: int = 1000,
+                    seed: int = 0) -> float:
+    """KID: unbiased squared MMD with the cubic polynomial kernel (x.y / d + 1)^3, averaged over subsets."""
+    real, fake = real.double(), fake.double()
+    m = min(subset_size, len(real), len(fake))
+    d = real.shape[1]
+    g = torch.Generator().manual_seed(seed)
+    total = 0.0
+    for _ in range(subsets):
+        x = real[torch.randperm(len(real), generator=g)[:m]]
+        y = fake[torch.randperm(len(fake), generator=g)[:m]]
+        kxx, kyy, kxy = ((x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3)
+        off_diag = (kxx.sum() - kxx.diagonal().sum() + kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1))
+        total += float(off_diag - 2 * kxy.mean())
+    return total / subsets
+
+
+class FeatureScorer:
+    """cFID and cKID of generated images against a fixed real set, in one classifier's features."""
+
+    def __init__(self, classifier: FeatureClassifier, real_images: torch.Tensor, max_real: int = 10_000,
+                 seed: int = 0):
+        self.classifier = classifier
+        if len(real_images) > max_real:
+            keep = torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:max_real]
+            real_images = real_images[keep]
+        self.real_features = embed_images(classifier, real_images)
+        self.real_mu, self.real_cov = feature_stats(self.real_features)
+
+    def score(self, fake_images: torch.Tensor) -> dict:
+        fake = embed_images(self.classifier, fake_images)
+        mu, cov = feature_stats(fake)
+        return {"cfid": frechet_distance(self.real_mu, self.real_cov, mu, cov),
+                "ckid": kernel_distance(self.real_features, fake),
+                "fid_samples": len(fake)}
+
+
+@torch.no_grad()
+def generate(generator: nn.Module, n: int, latent_dim: int, device, seed: int, batch: int = 500) -> torch.Tensor:
+    """n images from `generator` (in eval mode) with noise from its own seeded stream."""
+    g = torch.Generator().manual_seed(seed)
+    was_training = generator.training
+    generator.eval()
+    out = []
+    for start in range(0, n, batch):
+        z = torch.randn(min(batch, n - start), latent_dim, generator=g).to(device)
+        out.append(generator(z).float().cpu())
+    generator.train(was_training)
+    return torch.cat(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mode-collapse monitor
+# ---------------------------------------------------------------------------------------------
+
+def pixel_features(images: torch.Tensor, side: int = 16) -> torch.Tensor:
+    """Grey, 16x16 average-pooled pixels: a crude feature space for data without a classifier."""
+    x = images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
+    return F.adaptive_avg_pool2d(x.mean(1, keepdim=True), side).flatten(1).double()
+
+
+def mean_pairwise_distance(features: torch.Tensor) -> float:
+    n = len(features)
+    dist = torch.cdist(features.double(), features.double())
+    return float(dist.sum() / (n * (n - 1)))
+
+
+class CollapseMonitor:
+    """Warns when generated samples are far less diverse than real images.
+
+    Diversity is the mean pairwise distance between feature vectors. The ratio
+    (samples' diversity / real diversity) is near 1 for a healthy generator and falls towards 0
+    when many noise vectors map to the same few images.
+    """
+
+    def __init__(self, real_images: torch.Tensor, embed, threshold: float = 0.3, n_real: int = 256, seed: int = 0):
+        self.embed, self.threshold = embed, threshold
+        pick = torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n_real]
+        self.real_diversity = mean_pairwise_distance(embed(real_images[pick]))
+
+    def check(self, fake_images: torch.Tensor) -> tuple[float, bool]:
+        """(diversity ratio, collapsed?) for a batch of generated images."""
+        ratio = mean_pairwise_distance(self.embed(fake_images)) / max(self.real_diversity, 1e-12)
+        return ratio, ratio < self.threshold

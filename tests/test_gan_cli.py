@@ -1,0 +1,97 @@
+"""`ganlib train`, `sample`, `evaluate`: end to end on tiny runs, and one-line errors for bad input."""
+import json
+
+import pytest
+from PIL import Image
+
+from ganlib.cli import main
+
+TINY = ["--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8", "--batch-size", "16",
+        "--fid-samples", "0", "--monitor-every", "0", "--quiet"]
+
+
+def run_cli(args, capsys):
+    """(exit status, stdout, stderr) of `ganlib ARGS`, argparse's own exits included."""
+    try:
+        status = main([str(a) for a in args])
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_train_then_sample_then_evaluate(tmp_path, capsys):
+    run = tmp_path / "run"
+    status, _, err = run_cli(["train", *TINY, "--steps", "4", "--out", run], capsys)
+    assert status == 0, err
+    assert json.loads((run / "config.json").read_text())["steps"] == 4
+
+    status, out, _ = run_cli(["sample", run, "-n", "10", "-o", tmp_path / "grid.png"], capsys)
+    assert status == 0 and "10 samples" in out
+    assert Image.open(tmp_path / "grid.png").size == (8 * 18 + 2, 2 * 18 + 2)  # 8 per row, 2 rows
+
+    status, out, _ = run_cli(["evaluate", run, "-n", "200", "--json"], capsys)
+    scores = json.loads(out)
+    assert status == 0 and scores["cfid"] > 0 and "not comparable with Inception FID" in scores["note"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--image-size", "20"], "invalid choice: 20"),
+    (["train", "--batch-size", "many"], "'many' is not a whole number"),
+    (["train", "--lr-g", "fast"], "'fast' is not a number"),
+    (["train", "--data", "imagenet"], "unknown dataset 'imagenet'"),
+    (["train", "--data", "folder:/no/such/folder", "--steps", "1"], "/no/such/folder does not exist"),
+    (["train", "--label-smoothing", "1.5"], "label_smoothing = 1.5 is invalid"),
+    (["train", "--resume", "/no/such/run"], "config.json does not exist"),
+    (["sample", "/no/such/checkpoint.pt"], "checkpoint /no/such/checkpoint.pt does not exist"),
+    (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
+    (["bench", "train", "--steps", "0"], "--steps must be at least 1"),
+    (["bench"], "required: bench_command"),
+    (["sample", "run", "--device", "cuda:7"], "no CUDA GPU"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing may land in the source tree
+    status, _, err = run_cli(args, capsys)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert message in err and err.startswith("ganlib")
+
+
+def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, capsys):
+    bogus = tmp_path / "bogus.pt"
+    bogus.write_bytes(b"\x80\x04 definitely not a checkpoint")
+    status, _, err = run_cli(["sample", bogus], capsys)
+    assert status == 2 and "cannot read checkpoint" in err and len(err.strip().splitlines()) == 1
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    for i in range(20):
+        Image.new("RGB", (20, 20), (i * 10, 0, 0)).save(folder / f"{i}.png")
+    run = tmp_path / "run"
+    assert run_cli(["train", *TINY, "--steps", "2", "--data", f"folder:{folder}", "--out", run], capsys)[0] == 0
+    status, _, err = run_cli(["evaluate", run], capsys)
+    assert status == 2 and "no feature classifier" in err
+
+
+def test_resume_refuses_to_change_the_model(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert run_cli(["train", *TINY, "--steps", "2", "--out", run], capsys)[0] == 0
+    status, _, err = run_cli(["train", "--resume", run, "--image-size", "32", "--steps", "4"], capsys)
+    assert status == 2 and "image_size: run 16, asked 32" in err
+    # Lengthening the run is allowed.
+    status, _, err = run_cli(["train", "--resume", run, "--steps", "4"], capsys)
+    assert status == 0, err
+    assert json.loads((run / "config.json").read_text())["steps"] == 4
+
+
+def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
+    out_json = tmp_path / "bench.json"
+    status, out, err = run_cli(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
+                                "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
+                                "--json", out_json], capsys)
+    assert status == 0, err
+    result = json.loads(out_json.read_text())
+    assert result["baseline_best"] > 0 and result["optimized_best"] > 0
+    assert result["speedup"] == pytest.approx(result["optimized_best"] / result["baseline_best"])
+    assert f"speed-up: {result['speedup']:.2f}x" in out
+    assert "torch" in result["versions"] and result["device"].startswith("CPU")

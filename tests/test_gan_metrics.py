@@ -1,0 +1,100 @@
+"""Classifier-feature FID/KID, the shipped digit classifier and the mode-collapse monitor."""
+import numpy as np
+import pytest
+import scipy.linalg
+import torch
+
+from ganlib import metrics
+from ganlib.data import load_digits_uint8, digits_labels, resize_uint8
+
+
+def random_cov(d, seed):
+    g = torch.Generator().manual_seed(seed)
+    a = torch.randn(d, d, generator=g, dtype=torch.float64)
+    return a @ a.T / d + 0.1 * torch.eye(d, dtype=torch.float64)
+
+
+def test_frechet_distance_matches_scipy_sqrtm():
+    d = 12
+    mu1, mu2 = torch.randn(d, dtype=torch.float64), torch.randn(d, dtype=torch.float64)
+    c1, c2 = random_cov(d, 1), random_cov(d, 2)
+    covmean = scipy.linalg.sqrtm(c1.numpy() @ c2.numpy()).real
+    expected = float(((mu1 - mu2) ** 2).sum() + np.trace(c1.numpy() + c2.numpy() - 2 * covmean))
+    assert metrics.frechet_distance(mu1, c1, mu2, c2) == pytest.approx(expected, rel=1e-8)
+
+
+def test_fid_of_shifted_gaussian_is_the_squared_shift():
+    c = random_cov(6, 3)
+    mu = torch.zeros(6, dtype=torch.float64)
+    assert metrics.frechet_distance(mu, c, mu, c) == pytest.approx(0.0, abs=1e-9)
+    assert metrics.frechet_distance(mu, c, mu + 0.5, c) == pytest.approx(6 * 0.25, rel=1e-9)
+
+
+def test_kid_near_zero_for_same_distribution_and_positive_otherwise():
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(400, 8, generator=g), torch.randn(400, 8, generator=g)
+    same = metrics.kernel_distance(x, y, subsets=5, subset_size=200)
+    shifted = metrics.kernel_distance(x, y + 1.0, subsets=5, subset_size=200)
+    assert abs(same) < 0.05 and shifted > 10 * max(abs(same), 0.01)
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    path = metrics.classifier_path("digits")
+    assert path is not None and path.stat().st_size < 400_000  # shipped, and small
+    return metrics.load_classifier(path)
+
+
+def test_shipped_classifier_recognises_digits(classifier):
+    images = resize_uint8(load_digits_uint8(), 32).float() / 127.5 - 1
+    assert metrics.accuracy(classifier, images, digits_labels()) > 0.97
+    # It also reads the digits at other training sizes (resized to its 32x32 input).
+    small = resize_uint8(load_digits_uint8(), 16).float() / 127.5 - 1
+    assert metrics.accuracy(classifier, small, digits_labels()) > 0.9
+
+
+def test_cfid_ranks_real_halves_below_one_class_below_noise(classifier):
+    images = resize_uint8(load_digits_uint8(), 32)
+    labels = digits_labels()
+    perm = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
+    first, second = images[perm[:900]], images[perm[900:]]
+    scorer = metrics.FeatureScorer(classifier, first)
+    real = scorer.score(second)["cfid"]
+    only_ones = scorer.score(images[labels == 1])["cfid"]  # a collapsed "generator": one class
+    noise = scorer.score(torch.rand(500, 1, 32, 32) * 2 - 1)["cfid"]
+    assert real < 0.2 * only_ones and only_ones < noise
+
+
+def test_collapse_monitor_flags_identical_samples_not_real_ones(classifier):
+    images = resize_uint8(load_digits_uint8(), 32)
+    embed = lambda x: metrics.embed_images(classifier, x)  # noqa: E731
+    for feature_space in (embed, metrics.pixel_features):
+        monitor = metrics.CollapseMonitor(images[:900], feature_space, threshold=0.3)
+        ratio, collapsed = monitor.check(images[900:1156].float() / 127.5 - 1)
+        assert 0.8 < ratio < 1.25 and not collapsed
+        same = (images[900:901].float() / 127.5 - 1).expand(256, -1, -1, -1)
+        ratio, collapsed = monitor.check(same + 0.01 * torch.randn(256, 1, 32, 32))
+        assert ratio < 0.1 and collapsed
+
+
+@pytest.mark.slow
+def test_train_classifier_is_reproducible(tmp_path):
+    cfg = metrics.ClassifierTraining(epochs=2)
+    a = metrics.train_classifier(cfg, tmp_path / "a.pt", log=lambda _m: None)
+    b = metrics.train_classifier(cfg, tmp_path / "b.pt", log=lambda _m: None)
+    wa = torch.load(tmp_path / "a.pt", weights_only=True)["state_dict"]
+    wb = torch.load(tmp_path / "b.pt", weights_only=True)["state_dict"]
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert a["val_accuracy"] == b["val_accuracy"] > 0.5
+    assert metrics.load_classifier(tmp_path / "a.pt").feature_scale == pytest.approx(a["feature_scale"])
+
+
+def test_user_trained_classifiers_are_found_in_the_cache(tmp_path, monkeypatch):
+    # MNIST weights cannot ship (no MNIST here); `ganlib train-classifier --data mnist` writes them to
+    # the cache, where training and evaluation look.
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
+    assert metrics.classifier_path("mnist") is None
+    target = tmp_path / "classifiers" / "mnist_classifier.pt"
+    target.parent.mkdir()
+    target.write_bytes(metrics.classifier_path("digits").read_bytes())
+    assert metrics.classifier_path("mnist") == target

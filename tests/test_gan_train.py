@@ -1,0 +1,153 @@
+"""The training loop: the lesson's options do what they say, outputs, divergence handling."""
+import json
+
+import pytest
+import torch
+from PIL import Image
+
+from ganlib import checkpoint as ckpt
+from ganlib.models import build_models
+from ganlib.train import ConfigError, TrainConfig, TrainingDiverged, train
+
+
+def tiny(tmp_path, **overrides) -> TrainConfig:
+    """A 16x16 DCGAN small enough for a few steps per test on a CPU."""
+    base = dict(image_size=16, g_width=8, d_width=8, latent_dim=8, batch_size=16, steps=6, quiet=True,
+                eval_every=0, fid_samples=0, monitor_every=0, log_every=1, out=str(tmp_path / "run"))
+    base.update(overrides)
+    return TrainConfig(**base)
+
+
+def records(run_dir, kind="train"):
+    lines = (run_dir / "metrics.jsonl").read_text().splitlines()
+    return [r for r in map(json.loads, lines) if r.get("kind") == kind]
+
+
+def white_images(n=64, size=16):
+    return torch.full((n, 1, size, size), 255, dtype=torch.uint8)
+
+
+@pytest.mark.parametrize("arch", ["dcgan", "dense"])
+def test_discriminator_learns_a_trivially_separable_case(tmp_path, arch):
+    # Real images are all white; a (nearly) frozen generator produces grey noise around 0.
+    widths = {} if arch == "dcgan" else {"g_width": 16, "d_width": 16}
+    run = train(tiny(tmp_path, arch=arch, steps=15, lr_g=1e-12, lr_d=2e-3, **widths), images=white_images())
+    losses = [r["loss_d"] for r in records(run.run_dir)]
+    assert losses[-1] < 0.5 * losses[0]
+    last = records(run.run_dir)[-1]
+    assert last["d_real"] - last["d_fake"] > 0.4  # it tells them apart
+
+
+def test_skip_threshold_leaves_discriminator_untouched(tmp_path):
+    run = train(tiny(tmp_path, d_skip_below=100.0), images=white_images())
+    torch.manual_seed(0)
+    _, D0 = build_models("dcgan", latent_dim=8, image_size=16, channels=1, g_width=8, d_width=8)
+    # Weights stay at their initial values (BatchNorm's running statistics still follow the batches).
+    for (name, p), p0 in zip(run.discriminator.named_parameters(), D0.parameters()):
+        assert torch.equal(p, p0), name
+    assert sum(r["d_skipped"] for r in records(run.run_dir)) == 6
+    # Without the threshold the discriminator does change.
+    run2 = train(tiny(tmp_path, out=str(tmp_path / "run2")), images=white_images())
+    assert not all(torch.equal(a, b) for a, b in zip(run2.discriminator.parameters(), D0.parameters()))
+
+
+def test_ttur_and_discriminator_steps_reach_the_optimisers(tmp_path):
+    run = train(tiny(tmp_path, lr_g=1e-4, lr_d=4e-4, d_steps=3, steps=4), images=white_images())
+    state = ckpt.load_checkpoint(run.run_dir)
+    assert state["opt_g"]["param_groups"][0]["lr"] == 1e-4
+    assert state["opt_d"]["param_groups"][0]["lr"] == 4e-4
+    assert int(state["opt_g"]["state"][0]["step"]) == 4
+    assert int(state["opt_d"]["state"][0]["step"]) == 12  # three D updates per G update
+
+
+def test_one_sided_label_smoothing_caps_d_of_x(tmp_path):
+    common = dict(steps=40, lr_g=1e-12, lr_d=5e-3, log_every=40)
+    plain = train(tiny(tmp_path, **common), images=white_images())
+    smooth = train(tiny(tmp_path, label_smoothing=0.3, out=str(tmp_path / "smooth"), **common), images=white_images())
+    d_plain, d_smooth = records(plain.run_dir)[-1], records(smooth.run_dir)[-1]
+    assert d_plain["d_real"] > 0.9
+    assert 0.6 < d_smooth["d_real"] < 0.8  # the target for real images is 0.7
+    assert d_smooth["d_fake"] < 0.1  # fakes keep target 0: smoothing is one-sided
+
+
+def test_ema_is_the_moving_average_of_generator_weights(tmp_path):
+    run = train(tiny(tmp_path, steps=1, ema_decay=0.9), images=white_images())
+    torch.manual_seed(0)
+    G0, _ = build_models("dcgan", latent_dim=8, image_size=16, channels=1, g_width=8, d_width=8)
+    initial = dict(G0.named_parameters())
+    for name, p in run.generator_ema.named_parameters():
+        expected = 0.9 * initial[name] + 0.1 * dict(run.generator.named_parameters())[name]
+        assert torch.allclose(p, expected, atol=1e-7), name
+
+
+def test_run_directory_outputs_and_checkpoint_retention(tmp_path):
+    run = train(tiny(tmp_path, steps=20, checkpoint_every=5, keep_checkpoints=2, sample_every=5, log_every=5),
+                images=white_images())
+    d = run.run_dir
+    assert json.loads((d / "config.json").read_text())["image_size"] == 16
+    assert [p.name for p in ckpt.list_checkpoints(d)] == ["step_0000015.pt", "step_0000020.pt"]
+    assert not list((d / "checkpoints").glob("*.tmp"))
+    rec = records(d)[-1]
+    for key in ("loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "images_per_s"):
+        assert isinstance(rec[key], float), key
+    grids = sorted(p.name for p in (d / "samples").glob("step_*.png"))
+    assert grids == [f"step_{s:07d}.png" for s in (0, 5, 10, 15, 20)]
+    assert Image.open(d / "samples" / "final.png").size == (8 * 18 + 2, 8 * 18 + 2)
+    gif = Image.open(d / "samples" / "progress.gif")
+    assert gif.is_animated and gif.n_frames == 5
+    # Checkpoints hold only safe types: the weights-only loader reads them.
+    data = torch.load(ckpt.latest_checkpoint(d), weights_only=True)
+    assert data["step"] == 20 and data["config"]["arch"] == "dcgan"
+    with pytest.raises(ConfigError, match="already holds a run"):
+        train(tiny(tmp_path, steps=20), images=white_images())
+
+
+def test_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path):
+    def poison(step):
+        if step == 12:  # as if an update had blown up
+            with torch.no_grad():
+                next(run_generator[0].parameters()).fill_(float("nan"))
+
+    run_generator = []
+    import ganlib.train as gtrain
+
+    real_build = gtrain.build_models
+
+    def capture(*args, **kwargs):
+        G, D = real_build(*args, **kwargs)
+        run_generator.append(G)
+        return G, D
+
+    gtrain.build_models = capture
+    try:
+        with pytest.raises(TrainingDiverged, match=r"step 15 .*last good checkpoint: .*step_0000010\.pt"):
+            train(tiny(tmp_path, steps=30, checkpoint_every=10, log_every=5), images=white_images(), on_step=poison)
+    finally:
+        gtrain.build_models = real_build
+    run_dir = tmp_path / "run"
+    assert [p.name for p in ckpt.list_checkpoints(run_dir)] == ["step_0000010.pt"]
+    good = ckpt.load_checkpoint(run_dir)
+    assert all(torch.isfinite(t).all() for t in good["generator"].values())
+
+
+def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys):
+    # A threshold above any possible ratio makes every check a "collapse": the plumbing is what is tested.
+    run = train(tiny(tmp_path, steps=4, monitor_every=2, collapse_threshold=10.0, collapse_warmup=0))
+    monitors = records(run.run_dir, "monitor")
+    assert [m["step"] for m in monitors] == [2, 4] and all(m["collapsed"] for m in monitors)
+    assert "possible mode collapse" in (run.run_dir / "train.log").read_text()
+    assert "possible mode collapse" in capsys.readouterr().err
+
+
+def test_time_limit_and_callback_end_the_run_early(tmp_path):
+    run = train(tiny(tmp_path, steps=1000), images=white_images(), on_step=lambda s: s == 3)
+    assert run.step == 3 and ckpt.load_checkpoint(run.run_dir)["step"] == 3
+    run = train(tiny(tmp_path, steps=10**6, time_limit=0.5, out=str(tmp_path / "t")), images=white_images())
+    assert 0 < run.step < 10**6 and (run.run_dir / "samples" / "final.png").exists()
+
+
+def test_invalid_config_names_the_field(tmp_path):
+    with pytest.raises(ConfigError, match="label_smoothing"):
+        train(tiny(tmp_path, label_smoothing=1.5))
+    with pytest.raises(ConfigError, match="image_size"):
+        train(tiny(tmp_path, image_size=20))
