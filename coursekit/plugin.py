@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.frontmatter import TranslationError
 from coursekit.notebooks import rewrap_notebooks
 from coursekit.page_fixes import fix_page
@@ -93,7 +94,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for src_uri in self.sources:
             # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
             files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
-        for dest, source in [*vendored_assets(self.root / "node_modules"), *QUIZ_ASSETS]:
+        for dest, source in [*vendored_assets(self.root / "node_modules"), *QUIZ_ASSETS, *DEMO_ASSETS]:
             files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
 
@@ -159,6 +160,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for path, html in redirect_pages(self.languages, self.default_language, self.root, site_url=config.site_url).items():
             (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / path).write_text(html, encoding="utf-8")
+        try:  # the demo's Pyodide runtime and ganlib.lite wheel
+            write_demo_assets(site_dir, self.root / "node_modules")
+        except DemoBuildError as exc:
+            raise PluginError(str(exc)) from None
 
     def _evict_notebook_cache(self):
         if self.jupyter is None or not self.jupyter.config["cache"]:
@@ -172,6 +177,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     # -- pages ---------------------------------------------------------------------------
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
+        if DEMO_PLACEHOLDER in html:
+            assets = get_relative_url("assets/", page.url)
+            html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, assets))
         if lang == self.default_language:
             return html
         translation = self.translations.get(page.file.src_uri)

@@ -3,8 +3,8 @@
 Layout written into the site:
 - `assets/pyodide/`: the core files Pyodide needs to boot, copied from node_modules (`npm ci`),
   so the page asks no other origin for anything;
-- `assets/demo/<wheel>`: ganlib.lite as a `py3-none-any` wheel, loaded into Pyodide;
-- `assets/demo/lite.json`: the wheel's file name and the presets, read by demo.js.
+- `assets/demo/<wheel>`: ganlib.lite as a `py3-none-any` wheel, loaded into Pyodide (the page
+  names it: see `wheel_filename` and coursekit.demo.widget).
 
 `pyodide build` would download a cross-build environment even for pure Python, so the wheel is
 built with setuptools from a staging folder that holds only `ganlib/__init__.py` and
@@ -12,7 +12,6 @@ built with setuptools from a staging folder that holds only `ganlib/__init__.py`
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # What loadPyodide() fetches to start the interpreter; packages in pyodide-lock.json are not
 # shipped by the npm package and the demo needs none of them.
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -36,6 +35,11 @@ def _package_version() -> str:
         if line.startswith("__version__"):
             return line.split("=", 1)[1].strip().strip("\"'")
     raise DemoBuildError("ganlib/__init__.py has no __version__ line")
+
+
+def wheel_filename() -> str:
+    """The name `build_lite_wheel` gives the wheel (setuptools' normalised name and version)."""
+    return f"{WHEEL_NAME}-{_package_version()}-py3-none-any.whl"
 
 
 def _pyproject(version: str) -> str:
@@ -79,8 +83,8 @@ def build_lite_wheel(out_dir: Path) -> Path:
             tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             raise DemoBuildError(f"building the ganlib.lite wheel failed: {tail[0]} (is setuptools installed? pip install -e '.[site]')")
         name = result.stdout.strip().splitlines()[-1]
-        if not name.endswith("-py3-none-any.whl"):
-            raise DemoBuildError(f"setuptools built {name!r}, not a py3-none-any wheel")
+        if name != wheel_filename():
+            raise DemoBuildError(f"setuptools built {name!r}, expected {wheel_filename()!r} (a py3-none-any wheel)")
         wheel = out_dir / name
         tmp_wheel = out_dir / (name + ".tmp")
         shutil.copyfile(dist / name, tmp_wheel)
@@ -89,7 +93,7 @@ def build_lite_wheel(out_dir: Path) -> Path:
 
 
 def copy_pyodide_runtime(dest_dir: Path, node_modules: Path = ROOT / "node_modules") -> None:
-    """Copy the files Pyodide boots from into `dest_dir`."""
+    """Copy the files Pyodide boots from into `dest_dir` (unchanged ones are left alone)."""
     source = Path(node_modules) / "pyodide"
     missing = [name for name in PYODIDE_CORE if not (source / name).is_file()]
     if missing:
@@ -97,25 +101,20 @@ def copy_pyodide_runtime(dest_dir: Path, node_modules: Path = ROOT / "node_modul
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_CORE:
-        shutil.copyfile(source / name, dest_dir / name)
+        src, dest = source / name, dest_dir / name
+        # mkdocs serve rebuilds into the same folder: skip the 14 MB copy when nothing changed.
+        if dest.is_file() and dest.stat().st_size == src.stat().st_size and dest.stat().st_mtime >= src.stat().st_mtime:
+            continue
+        tmp = dest.with_name(name + ".tmp")
+        shutil.copy2(src, tmp)
+        os.replace(tmp, dest)
 
 
 def write_demo_assets(site_dir: Path, node_modules: Path = ROOT / "node_modules") -> Path:
-    """Pyodide, the wheel and lite.json into a built site; returns the wheel's path."""
+    """Pyodide and the ganlib.lite wheel into a built site; returns the wheel's path."""
     site_dir = Path(site_dir)
     copy_pyodide_runtime(site_dir / "assets" / "pyodide", node_modules)
     demo_dir = site_dir / "assets" / "demo"
     for old in demo_dir.glob(f"{WHEEL_NAME}-*.whl"):
         old.unlink()
-    wheel = build_lite_wheel(demo_dir)
-    manifest = {"wheel": wheel.name, "presets": _presets()}
-    tmp = demo_dir / "lite.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, demo_dir / "lite.json")
-    return wheel
-
-
-def _presets() -> dict:
-    from ganlib.lite.session import presets_json
-
-    return json.loads(presets_json())
+    return build_lite_wheel(demo_dir)
