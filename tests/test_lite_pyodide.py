@@ -1,0 +1,81 @@
+"""The ganlib.lite wheel: what it holds, that it needs nothing beyond the standard library, and
+that the real Pyodide from node_modules (Python 3.14, WebAssembly) computes the same numbers as
+CPython, bit for bit."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from coursekit.demo.build import PYODIDE_CORE, build_lite_wheel, copy_pyodide_runtime, DemoBuildError, wheel_filename
+from ganlib.lite.session import reference_run
+
+PYODIDE = ROOT / "node_modules" / "pyodide"
+RUNNER = ROOT / "tests" / "js" / "lite_pyodide.mjs"
+# A run that takes every branch: two D steps, skipped D updates, label smoothing, a curve target.
+SETTINGS = {"target": "moons", "seed": 11, "batch_size": 24, "d_steps": 2, "d_skip_below": 1.2,
+            "label_smoothing": 0.1, "eval_points": 128}
+STEPS = 40
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return build_lite_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_wheel_is_pure_python_and_holds_only_the_lite_engine(wheel):
+    assert wheel.name == wheel_filename() and wheel.name.endswith("-py3-none-any.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        modules = sorted(n for n in archive.namelist() if not n.startswith("ganlib_lite-"))
+        tags = archive.read(next(n for n in archive.namelist() if n.endswith("/WHEEL"))).decode()
+    assert "Root-Is-Purelib: true" in tags and "Tag: py3-none-any" in tags
+    assert "ganlib/__init__.py" in modules and "ganlib/lite/train.py" in modules
+    assert all(n == "ganlib/__init__.py" or n.startswith("ganlib/lite/") for n in modules), modules
+
+
+def test_wheel_runs_on_the_standard_library_alone(wheel, tmp_path):
+    """Unpacked and run with -I -S (no site-packages, so no numpy or torch to lean on)."""
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path)
+    code = ("import sys, json; sys.path.insert(0, sys.argv[1]); from ganlib.lite.session import reference_run;"
+            "print(json.dumps(reference_run({'batch_size': 8, 'eval_points': 16}, 3)))")
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == reference_run({"batch_size": 8, "eval_points": 16}, 3)
+
+
+def test_missing_pyodide_is_a_clear_error(tmp_path):
+    with pytest.raises(DemoBuildError, match="run `npm ci`"):
+        copy_pyodide_runtime(tmp_path / "out", node_modules=tmp_path)
+
+
+@pytest.mark.slow
+def test_pyodide_gives_the_same_numbers_as_cpython(wheel, tmp_path):
+    node = shutil.which("node")
+    if node is None or not (PYODIDE / "pyodide.mjs").is_file():
+        pytest.fail("needs node and node_modules/pyodide: run `npm ci`")
+    # Boot from the same files the site ships.
+    runtime = tmp_path / "pyodide"
+    copy_pyodide_runtime(runtime)
+    assert sorted(p.name for p in runtime.iterdir()) == sorted(PYODIDE_CORE)
+    result = subprocess.run(
+        [node, str(RUNNER), str(runtime), str(wheel), json.dumps(SETTINGS), str(STEPS)],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ, NODE_NO_WARNINGS="1"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["python"].startswith("3.14"), out["python"]  # really a different interpreter
+    browser, cpython = out["run"], reference_run(SETTINGS, STEPS)
+    stats = browser["stats"]
+    assert len(stats) == STEPS and all(math.isfinite(v) for row in stats for v in row)
+    assert any(row[4] for row in stats) and not all(row[4] == 2 for row in stats)  # some D updates skipped
+    for key in cpython:
+        assert browser[key] == cpython[key], f"{key} differs between Pyodide and CPython"
