@@ -26,9 +26,9 @@ class LiteConfig:
     batch_size: int = 64
     latent_dim: int = 2
     g_hidden: tuple[int, ...] = (16, 16)
-    d_hidden: tuple[int, ...] = (24, 24)
-    lr_g: float = 5e-3  # two time-scale update rule: each network has its own rate
-    lr_d: float = 5e-3
+    d_hidden: tuple[int, ...] = (16, 16)
+    lr_g: float = 5e-3  # two time-scale update rule: each network has its own rate,
+    lr_d: float = 1e-2  # and a discriminator that learns faster keeps up with G
     beta1: float = 0.5
     beta2: float = 0.999
     d_steps: int = 1  # discriminator updates per generator update

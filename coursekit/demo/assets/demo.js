@@ -10,6 +10,7 @@
 
   var VIEW = 2.0; // the plane shown is [-VIEW, VIEW]^2, as in ganlib.lite.targets
   var MAX_CHART_POINTS = 600;
+  var DRAW_EVERY_MS = 100;
   var LIVE = ["lr_g", "lr_d", "d_steps", "d_skip_below", "label_smoothing"];
 
   function format(template, values) {
@@ -40,12 +41,14 @@
   Demo.prototype.clear = function () {
     this.real = [];
     this.snapshot = null;
-    this.heatmap = null;
+    this.heatmap = null; // a small canvas, one pixel per cell of D's decision map
     this.lossD = [];
     this.lossG = [];
     this.chartStride = 1; // steps per chart point, doubled whenever the chart fills up
     this.pending = [];
     this.awaitingTarget = true; // stats still in flight from before a reset are dropped
+    this.planeDirty = true;
+    this.chartDirty = true;
     this.setReadout("step", "0");
   };
 
@@ -137,14 +140,17 @@
       case "target":
         this.real = message.real;
         this.awaitingTarget = false;
+        this.planeDirty = true;
         break;
       case "stats":
         if (!this.awaitingTarget) this.addStats(message.rows, message.stepsPerSecond);
+        this.chartDirty = true;
         break;
       case "snapshot":
         if (this.awaitingTarget) break;
         this.snapshot = message.snapshot;
-        if (message.snapshot.heatmap) this.heatmap = message.snapshot.heatmap;
+        if (message.snapshot.heatmap) this.setHeatmap(message.snapshot.heatmap);
+        this.planeDirty = true;
         this.setReadout("modes", format(this.s.modes_value, {
           covered: message.snapshot.modes_covered, modes: message.snapshot.modes,
         }));
@@ -198,19 +204,49 @@
     if (element) element.textContent = text;
   };
 
+  /* Redraw at most every DRAW_EVERY_MS, and only what changed: the main thread shares the
+   * machine with the worker, and every millisecond spent drawing is one not spent training. */
   Demo.prototype.requestDraw = function () {
     var self = this;
     if (this.drawQueued) return;
     this.drawQueued = true;
-    window.requestAnimationFrame(function () {
-      self.drawQueued = false;
-      self.draw();
-    });
+    var wait = Math.max(0, DRAW_EVERY_MS - (performance.now() - (this.lastDraw || 0)));
+    window.setTimeout(function () {
+      window.requestAnimationFrame(function () {
+        self.drawQueued = false;
+        self.lastDraw = performance.now();
+        self.draw();
+      });
+    }, wait);
   };
 
   Demo.prototype.draw = function () {
-    this.drawPlane();
-    this.drawChart();
+    if (this.planeDirty !== false) this.drawPlane();
+    if (this.chartDirty !== false) this.drawChart();
+    this.planeDirty = false;
+    this.chartDirty = false;
+  };
+
+  /* D(x) on a square grid, rows from y = -VIEW upwards, as one pixel per cell (the canvas's
+   * y axis points down); drawPlane scales it up smoothly. Orange: "real", blue: "fake". */
+  Demo.prototype.setHeatmap = function (values) {
+    var n = Math.round(Math.sqrt(values.length));
+    var canvas = this.heatmap && this.heatmap.width === n ? this.heatmap : document.createElement("canvas");
+    canvas.width = n;
+    canvas.height = n;
+    var ctx = canvas.getContext("2d"), image = ctx.createImageData(n, n);
+    for (var j = 0; j < n; j++) {
+      for (var i = 0; i < n; i++) {
+        var p = values[j * n + i], o = 4 * ((n - 1 - j) * n + i);
+        var real = p >= 0.5, strength = Math.abs(p - 0.5) * 2;
+        image.data[o] = real ? 245 : 30;
+        image.data[o + 1] = real ? 124 : 136;
+        image.data[o + 2] = real ? 0 : 229;
+        image.data[o + 3] = Math.round(255 * 0.6 * strength);
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    this.heatmap = canvas;
   };
 
   Demo.prototype.drawPlane = function () {
@@ -219,17 +255,8 @@
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, w, h);
     if (this.heatmap) {
-      // D(x) on a square grid, rows from y = -VIEW upwards; the canvas's y axis points down.
-      var n = Math.round(Math.sqrt(this.heatmap.length)), cw = w / n, ch = h / n;
-      for (var j = 0; j < n; j++) {
-        for (var i = 0; i < n; i++) {
-          var p = this.heatmap[j * n + i];
-          ctx.fillStyle = p >= 0.5
-            ? "rgba(245, 124, 0, " + (0.6 * (p - 0.5) * 2).toFixed(3) + ")"
-            : "rgba(30, 136, 229, " + (0.6 * (0.5 - p) * 2).toFixed(3) + ")";
-          ctx.fillRect(Math.floor(i * cw), Math.floor(h - (j + 1) * ch), Math.ceil(cw), Math.ceil(ch));
-        }
-      }
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.heatmap, 0, 0, w, h);
     }
     ctx.strokeStyle = "rgba(0, 0, 0, 0.15)";
     ctx.beginPath();

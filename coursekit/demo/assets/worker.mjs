@@ -13,7 +13,8 @@
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const CHUNK_MS = 40; // train this long between looks at the message queue
-const POINTS_EVERY_MS = 200; // generated points and coverage
+const POINTS_EVERY_MS = 200; // generated points and coverage, at most this often ...
+const SNAPSHOT_SHARE = 0.1; // ... and taking at most this share of the time, on a slow machine
 const HEATMAP_EVERY = 4; // D's decision map on every 4th snapshot: it costs about a training step and a half
 const HEATMAP_RESOLUTION = 24;
 const SPEED_WINDOW_MS = 2000;
@@ -23,7 +24,7 @@ let Session = null;
 let session = null;
 let running = false;
 let chunk = 4; // steps per chunk, adapted to CHUNK_MS
-let lastSnapshot = 0;
+let nextSnapshot = 0;
 let snapshots = 0;
 let history = []; // [time, step] pairs for the speed readout
 
@@ -41,10 +42,13 @@ function fail(error) {
 
 async function boot(wheel) {
   const started = performance.now();
+  // The wheel downloads while Pyodide starts.
+  const wheelBytes = fetch(wheel).then((response) => {
+    if (!response.ok) throw new Error(`${wheel}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
   pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
-  const response = await fetch(wheel);
-  if (!response.ok) throw new Error(`${wheel}: HTTP ${response.status}`);
-  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel");
+  pyodide.unpackArchive(new Uint8Array(await wheelBytes), "wheel");
   Session = pyodide.pyimport("ganlib.lite.session").Session;
   postMessage({ type: "ready", loadSeconds: (performance.now() - started) / 1000 });
 }
@@ -53,7 +57,6 @@ function newSession(settings) {
   if (session) session.destroy();
   session = Session(JSON.stringify(settings));
   history = [];
-  lastSnapshot = 0;
   snapshots = 0;
   postMessage({ type: "target", real: JSON.parse(session.real_points(512)) });
   sendSnapshot(performance.now());
@@ -62,8 +65,10 @@ function newSession(settings) {
 function sendSnapshot(now) {
   const resolution = snapshots % HEATMAP_EVERY === 0 ? HEATMAP_RESOLUTION : 0;
   snapshots += 1;
-  lastSnapshot = now;
-  postMessage({ type: "snapshot", snapshot: JSON.parse(session.snapshot(resolution)) });
+  const snapshot = JSON.parse(session.snapshot(resolution));
+  const cost = performance.now() - now;
+  nextSnapshot = now + Math.max(POINTS_EVERY_MS, (cost * (1 - SNAPSHOT_SHARE)) / SNAPSHOT_SHARE);
+  postMessage({ type: "snapshot", snapshot });
 }
 
 function tick() {
@@ -80,7 +85,7 @@ function tick() {
     const [t0, s0] = history[0];
     const stepsPerSecond = now > t0 ? ((step - s0) * 1000) / (now - t0) : null;
     postMessage({ type: "stats", rows, stepsPerSecond });
-    if (now - lastSnapshot >= POINTS_EVERY_MS) sendSnapshot(now);
+    if (now >= nextSnapshot) sendSnapshot(now);
     schedule();
   } catch (error) {
     fail(error);
