@@ -1,0 +1,77 @@
+"""The demo on the site: interface strings in every language, the widget's controls, and what the
+build writes (pages, Pyodide runtime, wheel) with addresses that work under /<lang>/."""
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from conftest import LANGUAGES, lang_prefix
+from coursekit.demo import DEMO_ASSETS, PLACEHOLDER, demo_html, wheel_filename
+from coursekit.demo.build import PYODIDE_CORE
+from coursekit.demo.widget import D_STEPS, LEARNING_RATES, SKIP_BELOW, SMOOTHING, _table
+from ganlib.lite.presets import PRESETS, preset_config
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_site_language_has_every_demo_string_with_the_same_placeholders():
+    table = _table()
+    assert set(LANGUAGES) <= set(table)
+    english = table["en"]
+    for lang in LANGUAGES:
+        assert set(table[lang]) == set(english), lang
+        for key, text in english.items():
+            assert isinstance(table[lang][key], str) and table[lang][key].strip(), (lang, key)
+            assert placeholders(table[lang][key]) == placeholders(text), (lang, key)
+
+
+def test_every_preset_has_a_name_and_help_and_values_the_controls_offer():
+    english = _table()["en"]
+    choices = {"lr_g": LEARNING_RATES, "lr_d": LEARNING_RATES, "d_steps": D_STEPS,
+               "d_skip_below": SKIP_BELOW, "label_smoothing": SMOOTHING}
+    for name in PRESETS:
+        assert f"preset_{name}" in english and f"help_{name}" in english
+        config = preset_config(name).to_dict()
+        for key, offered in choices.items():
+            assert config[key] in offered, f"preset {name}: {key}={config[key]} is not among the choices"
+
+
+def test_widget_is_in_the_page_language_with_relative_addresses():
+    page = demo_html("de", "../../assets")
+    data = json.loads(re.search(r'<script type="application/json" class="ck-demo-data">(.*?)</script>', page).group(1))
+    assert data["worker"] == "../../assets/demo/worker.mjs"
+    assert data["wheel"] == f"../../assets/demo/{wheel_filename()}"
+    assert data["strings"]["pause"] == _table()["de"]["pause"]
+    assert set(data["presets"]) == set(PRESETS)
+    assert ">Zurücksetzen<" in page and 'src="../../assets/demo/demo.js"' in page
+    assert "http://" not in page and "https://" not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_built_demo_page_and_its_files(built_site: Path, lang):
+    page_dir = built_site / lang_prefix(lang) / "demo"
+    html = (page_dir / "index.html").read_text(encoding="utf-8")
+    assert PLACEHOLDER not in html and 'class="ck-demo"' in html
+    assert f">{_table()[lang]['start']}<" in html
+    data = json.loads(re.search(r'class="ck-demo-data">(.*?)</script>', html).group(1))
+    page_url = f"http://site/{lang_prefix(lang)}demo/"
+    for relative in (data["worker"], data["wheel"]):
+        path = urljoin(page_url, relative).removeprefix("http://site/")
+        assert (built_site / path).is_file(), f"{lang}: {relative} -> {path} is missing"
+    for name in PYODIDE_CORE:
+        assert (built_site / "assets" / "pyodide" / name).is_file()
+    for site_path, _ in DEMO_ASSETS:
+        assert (built_site / site_path).is_file()
+
+
+def test_exercises_page_links_the_demo(built_site: Path):
+    html = (built_site / "lessons" / "gan" / "exercises" / "index.html").read_text("utf-8")
+    article = html[html.index("<article"):html.index("</article>")]  # not the navigation
+    assert 'href="../../../demo/"' in article
