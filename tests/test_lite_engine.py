@@ -193,7 +193,10 @@ def test_session_speaks_json():
     assert snap["step"] == 4 and snap["modes"] == 25 and len(snap["fake"]) == 2 * 64
     assert len(snap["heatmap"]) == 36 and all(0.0 <= p <= 1.0 for p in snap["heatmap"])
     assert json.loads(session.snapshot(0))["heatmap"] is None
-    assert len(json.loads(session.real_points(100))) == 200
+    real = json.loads(session.real_points(100))
+    assert len(real) == 200
+    points = [real[i:i + 2] for i in range(0, 200, 2)]
+    assert session.trainer.target.coverage(points).modes_covered == 25  # every mode is drawn
     session.update(json.dumps({"lr_g": 0.01}))
     assert session.trainer.opt_g.lr == 0.01
 

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from ganlib.lite.train import LiteConfig
 
-# Mode collapse: G learns ten times faster than D, so it keeps jumping to wherever D is weakest.
+# Measured on the ring over 1500 steps, two seeds, modes covered every 250 steps
+# (tests/test_lite_engine.py checks the first two):
+# Mode collapse: G learns ten times faster than D, so it keeps jumping to wherever D is weakest
+# (0-3 of 8 modes).
 COLLAPSE = {"lr_g": 1e-2, "lr_d": 1e-3}
+# Too strong a discriminator: it learns ten times faster than G (5-7 modes, slowly).
+STRONG_D = {"lr_g": 2e-3, "lr_d": 2e-2}
 
 PRESETS: dict[str, dict] = {
     "default": {},
     "collapse": COLLAPSE,
-    # Remedies, each one change away from the collapse settings (or from a too-strong D).
-    "ttur": {"lr_g": 1e-3, "lr_d": 1e-2},  # two time-scale update rule: D is the faster learner
-    "d_steps": {**COLLAPSE, "d_steps": 3},
-    "smoothing": {**COLLAPSE, "label_smoothing": 0.2},
-    "skip_d": {"lr_g": 2e-3, "lr_d": 2e-2, "d_skip_below": 0.6},
+    # Remedies, each one change away from COLLAPSE or from STRONG_D.
+    "ttur": {**COLLAPSE, "lr_d": 2e-2},  # two time-scale update rule: D the faster learner (6-8 modes)
+    "d_steps": {**COLLAPSE, "d_steps": 5},  # D catches up between G's steps (7-8 modes; 3 steps: one seed still collapsed)
+    "smoothing": {**STRONG_D, "label_smoothing": 0.2},  # D less sure of itself (6-8 modes)
+    "skip_d": {**STRONG_D, "d_skip_below": 0.6},  # D rests while far ahead (6-7 modes)
 }
 
 
