@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import lang_prefix
+from conftest import ROOT, lang_prefix
 from coursekit.demo.widget import ui
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,5 +53,23 @@ def test_demo_trains_offline_in_the_page_language(page, site_url, lang):
     page.wait_for_function(f"() => Number(document.querySelector('.ck-demo').dataset.step) > {paused_at}",
                            timeout=30_000)
 
+    # Reset while paused: a fresh trainer at step 0, which Resume then trains.
+    start.click()
+    page.locator(".ck-demo-reset").click()
+    page.wait_for_function("() => document.querySelector('.ck-demo-step').textContent === '0'")
+    page.wait_for_timeout(300)
+    assert _dataset(page, "step") == "0"
+    start.click()
+    page.wait_for_function("() => Number(document.querySelector('.ck-demo').dataset.step) > 0", timeout=30_000)
+
     assert foreign == [], f"requests to another origin: {foreign}"
     assert errors == [], errors
+
+
+def test_demo_controls_pass_axe(page, site_url):
+    page.goto(f"{site_url}demo/")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    result = page.evaluate("async () => await axe.run({include: [['.ck-demo']]}, {resultTypes: ['violations']})")
+    serious = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -50,6 +50,7 @@
     this.planeDirty = true;
     this.chartDirty = true;
     this.setReadout("step", "0");
+    this.root.dataset.step = "0";
   };
 
   Demo.prototype.settings = function () {
