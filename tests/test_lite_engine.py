@@ -166,6 +166,19 @@ def test_label_smoothing_raises_the_loss_on_real_points():
     assert smoothed.loss_d != plain.loss_d
 
 
+def test_step_metrics_score_the_generated_batch():
+    trainer = GanTrainer(small())
+    # A generator that puts every point on the ring's first centre, (1.2, 0).
+    trainer.G.weights[-1][:] = [[0.0] * len(row) for row in trainer.G.weights[-1]]
+    trainer.G.biases[-1][:] = [1.2, 0.0]
+    stats = trainer.step()
+    assert (stats.modes_covered, stats.high_quality) == (1, 1.0)
+    trainer.G.biases[-1][:] = [0.0, 0.0]  # the empty centre of the ring
+    trainer.G.weights[-1][:] = [[0.0] * len(row) for row in trainer.G.weights[-1]]
+    stats = trainer.step()
+    assert (stats.modes_covered, stats.high_quality) == (0, 0.0)
+
+
 def test_more_d_steps_draw_more_batches():
     one = GanTrainer(small(seed=2))
     three = GanTrainer(small(seed=2, d_steps=3))
@@ -189,6 +202,7 @@ def test_session_speaks_json():
     session = Session(json.dumps(small(target="grid").to_dict()))
     rows = json.loads(session.train(4))
     assert [row[0] for row in rows] == [1, 2, 3, 4] and all(math.isfinite(v) for row in rows for v in row)
+    assert all(len(row) == 8 and 0 <= row[6] <= 25 and 0.0 <= row[7] <= 1.0 for row in rows)
     snap = json.loads(session.snapshot(6))
     assert snap["step"] == 4 and snap["modes"] == 25 and len(snap["fake"]) == 2 * 64
     assert len(snap["heatmap"]) == 36 and all(0.0 <= p <= 1.0 for p in snap["heatmap"])

@@ -16,9 +16,11 @@ class Session:
         self.trainer = GanTrainer(LiteConfig.from_dict(json.loads(settings_json)))
 
     def train(self, steps: int) -> str:
-        """Run `steps` training steps; per step: [step, loss_d, loss_g, d_real, d_fake, d_skipped]."""
+        """Run `steps` training steps; per step:
+        [step, loss_d, loss_g, d_real, d_fake, d_skipped, modes_covered, high_quality] (see StepStats)."""
         stats = self.trainer.run(int(steps))
-        return json.dumps([[s.step, s.loss_d, s.loss_g, s.d_real, s.d_fake, s.d_skipped] for s in stats])
+        return json.dumps([[s.step, s.loss_d, s.loss_g, s.d_real, s.d_fake, s.d_skipped, s.modes_covered,
+                            s.high_quality] for s in stats])
 
     def update(self, changes_json: str) -> None:
         self.trainer.update(**json.loads(changes_json))
@@ -52,7 +54,8 @@ def reference_run(settings: dict, steps: int) -> dict:
     stats = trainer.run(steps)
     coverage = trainer.coverage()
     return {
-        "stats": [[s.loss_d, s.loss_g, s.d_real, s.d_fake, s.d_skipped] for s in stats],
+        "stats": [[s.loss_d, s.loss_g, s.d_real, s.d_fake, s.d_skipped, s.modes_covered, s.high_quality]
+                  for s in stats],
         "generator": [v for row in trainer.G.parameters() for v in row],
         "discriminator": [v for row in trainer.D.parameters() for v in row],
         "modes_covered": coverage.modes_covered,

@@ -82,6 +82,8 @@ class StepStats:
     d_real: float  # mean D(x) on the real batch
     d_fake: float  # mean D(G(z)) on the fake batch
     d_skipped: int  # D updates skipped in this step because its loss was below d_skip_below
+    modes_covered: int  # of the target's modes, by this step's generated batch (noisier than coverage())
+    high_quality: float  # share of this step's generated batch close to the data
 
 
 class GanTrainer:
@@ -141,7 +143,9 @@ class GanTrainer:
         grads_g, _ = self.G.backward(g_inputs, grad_fake)
         self.opt_g.step(grads_g)
         self.steps_done += 1
-        return StepStats(self.steps_done, loss_d, loss_g, d_real, d_fake, skipped)
+        batch_coverage = self.target.coverage(fake)
+        return StepStats(self.steps_done, loss_d, loss_g, d_real, d_fake, skipped,
+                         batch_coverage.modes_covered, batch_coverage.high_quality)
 
     def run(self, steps: int) -> list[StepStats]:
         return [self.step() for _ in range(steps)]

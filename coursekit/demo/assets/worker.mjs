@@ -8,7 +8,8 @@
  * Worker -> page: {type: "ready", loadSeconds} | {type: "target", real}
  *                 | {type: "stats", rows, stepsPerSecond} | {type: "snapshot", snapshot}
  *                 | {type: "error", message}
- * A stats row is [step, loss_d, loss_g, d_real, d_fake, d_skipped] (see ganlib.lite.session).
+ * A stats row is [step, loss_d, loss_g, d_real, d_fake, d_skipped, modes_covered, high_quality]
+ * (see ganlib.lite.session); the readouts use the steadier coverage of each snapshot.
  */
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
