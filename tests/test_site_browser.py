@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from conftest import ARTIFACTS, LANGUAGES, ROOT, lang_prefix
+from coursekit.diagrams import LABELS_FILE, load_labels, merge_labels
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +67,39 @@ def test_axe_finds_no_serious_violations(page, site_url, lang):
 def test_math_is_typeset(page, site_url):
     page.goto(f"{site_url}lessons/gan/", wait_until="networkidle")
     assert page.locator(".arithmatex .katex").count() >= 1
+
+
+def _expected_diagram_words(lang: str) -> dict:
+    """{svg name: Diagram} as `lang` should show it: its labels file over the English one."""
+    english = load_labels(ROOT / "docs" / LABELS_FILE)
+    translated = ROOT / "translations" / lang / LABELS_FILE
+    return merge_labels(english, load_labels(translated), translated) if translated.is_file() else english
+
+
+def _squash(text: str) -> str:  # line breaks in a label become separate <tspan>s when drawn
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lesson_diagrams_are_drawn_with_the_languages_labels(page, site_url, lang):
+    """Each diagram on the lesson page renders, has this language's alt text, and the SVG the
+    browser drew holds this language's label for every text id."""
+    expected = _expected_diagram_words(lang)
+    page.goto(f"{site_url}{lang_prefix(lang)}lessons/gan/", wait_until="networkidle")
+    images = page.locator("img[src*='assets/diagrams/']")
+    assert images.count() == len(expected)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute("src")
+        name = re.sub(rf"(\.{lang})?\.svg$", ".svg", image.get_attribute("src").rsplit("/", 1)[1])
+        diagram = expected[name]
+        assert image.get_attribute("alt") == " ".join(diagram.alt.split())
+        drawn = image.evaluate("""async img => {
+            const svg = new DOMParser().parseFromString(await (await fetch(img.currentSrc)).text(), 'image/svg+xml');
+            return Object.fromEntries([...svg.querySelectorAll('[id]')].map(el => [el.id, el.textContent]));
+        }""")
+        for label_id, text in diagram.labels.items():
+            assert _squash(drawn[label_id]) == _squash(text), f"{lang} {name} {label_id}: {drawn[label_id]!r}"
+        image.screenshot(path=str(ARTIFACTS / f"diagram-{lang}-{name}.png"))

@@ -13,16 +13,14 @@ the single check a banner needs.
 """
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
-
 from coursekit.frontmatter import TranslationError, TranslationMeta, read_translation_meta
 from coursekit.gitblob import GitError, file_blob_id
+from coursekit.strings import StringTable
 from coursekit.i18n.diff import english_then, count_changes, readable_text
 from coursekit.i18n.site import (
     english_path, english_sources, translated_languages, translation_path, translation_sources,
@@ -142,15 +140,8 @@ def render_text(rows: list[StatusRow]) -> str:
     return "\n".join(out) + "\n"
 
 
-@functools.cache
-def _ui_table() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(UI_FILE.read_text(encoding="utf-8"))
-
-
-def ui(lang: str, key: str, **values) -> str:
-    """A status page word in `lang` (English when the language lacks it)."""
-    table = _ui_table()
-    return (table.get(lang, {}).get(key) or table["en"][key]).format(**values)
+# The status page's words per language; the terminal table stays English.
+ui = StringTable(UI_FILE).ui
 
 
 def _page_cell(row: StatusRow | None, lang: str) -> str:
