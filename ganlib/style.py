@@ -14,7 +14,8 @@ that the weights mean the same for any layer, network and image size:
 
 The content and style targets are computed once per image size. The pixels are optimised with
 L-BFGS or Adam, coarse to fine over an image pyramid: each level starts from the previous
-level's result, enlarged, so most of the work happens on small images. On CUDA the network
+level's result (the change it made to the content image, enlarged and added to the sharper
+content image), so much of the work happens on small images. On CUDA the network
 runs in bfloat16 with channels_last tensors (the Gram matrices and losses stay in float32).
 `preserve_colors` transfers the style to the luminance only and keeps the content's chroma.
 """
@@ -127,6 +128,16 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     dy = x[:, :, 1:, :] - x[:, :, :-1, :]
     dx = x[:, :, :, 1:] - x[:, :, :, :-1]
     return dy.square().mean() + dx.square().mean()
+
+
+# Weight of the penalty on pixels outside [0, 1] under L-BFGS; large next to the loss terms (about 0.1 to 3).
+RANGE_WEIGHT = 100.0
+
+
+def out_of_range(x: torch.Tensor) -> torch.Tensor:
+    """Mean squared distance of the pixels from the interval [0, 1] (zero inside it)."""
+    x = x.float()
+    return (x - 1).clamp_min(0).square().mean() + (-x).clamp_min(0).square().mean()
 
 
 def _float32_region(device: torch.device):
@@ -265,11 +276,13 @@ def _scaled_size(size, scale: float, min_side: int) -> tuple[int, int]:
     return max(1, round(h * scale)), max(1, round(w * scale))
 
 
-def _resize(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+def _resize(x: torch.Tensor, size: tuple[int, int], clamp: bool = True) -> torch.Tensor:
     if tuple(x.shape[-2:]) == tuple(size):
         return x
     mode = "bicubic" if size[0] > x.shape[-2] else "bilinear"
-    return F.interpolate(x, size=size, mode=mode, align_corners=False, antialias=size[0] < x.shape[-2]).clamp(0, 1)
+    x = F.interpolate(x, size=size, mode=mode, align_corners=False, antialias=size[0] < x.shape[-2])
+    return x.clamp(0, 1) if clamp else x
+
 
 
 def _as_image(source, what: str) -> Image.Image:
@@ -339,8 +352,13 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
                 style_layer_weights=cfg.style_layer_weights, autocast_dtype=torch.bfloat16 if bf16 else None)
             if x is None:
                 x = _initial_image(cfg.init, content_l, style_l, gen)
+            elif cfg.init == "content":
+                # Enlarge only what the coarser levels changed and add it to this level's sharper content
+                # image, so the fine detail of the content need not be rebuilt from a blurred copy.
+                x = (content_l + _resize(x - previous_content, size, clamp=False)).clamp(0, 1)
             else:
                 x = _resize(x, size)
+            previous_content = content_l
             x = x.to(device).contiguous(memory_format=memory_format)
             final = level == len(sizes) - 1
             steps = cfg.steps if final or cfg.coarse_steps is None else cfg.coarse_steps
@@ -380,7 +398,10 @@ def _optimize(x: torch.Tensor, objective: StyleObjective, steps: int, level: int
             raise StopOptimization
         x.grad = None
         total, terms = objective(x)
-        total.backward()
+        loss = total
+        if cfg.optimizer == "lbfgs":
+            loss = total + RANGE_WEIGHT * out_of_range(x)
+        loss.backward()
         evals += 1
         if evals % record_every == 0 or evals == steps:
             row = {"level": level, "eval": evals, **{k: float(v.detach()) for k, v in terms.items()}, "total": float(total.detach())}
@@ -398,8 +419,9 @@ def _optimize(x: torch.Tensor, objective: StyleObjective, steps: int, level: int
 
     try:
         if cfg.optimizer == "lbfgs":
-            # No clamping inside L-BFGS: changing x behind its back spoils its curvature estimates.
-            # The image is clamped to [0, 1] once the level is done.
+            # No clamping inside L-BFGS: changing x behind its back spoils its curvature estimates
+            # (the tutorial recipe, which clamps, often blows up after a few dozen evaluations).
+            # A smooth penalty keeps the pixels near [0, 1] instead; the image is clamped once the level is done.
             opt = torch.optim.LBFGS([x], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
                                     tolerance_grad=0.0, tolerance_change=0.0)
             opt.step(closure)
