@@ -1,0 +1,233 @@
+"""Feature networks that style transfer looks through: VGG19 (ImageNet weights) or random filters.
+
+Both take RGB images in [0, 1] and return the activations of named layers. They are plain
+`nn.Sequential` stacks with one name per layer (`conv1_1`, `relu1_1`, `pool1`, ...) so that the
+benchmark's baseline can rebuild them the way the common tutorial does, with loss modules
+inserted between layers.
+
+* `vgg19`: torchvision's VGG19 trained on ImageNet, from torchvision's weights API (downloaded
+  once and cached under `torch.hub.get_dir()`), or from a local file with `weights=`.
+* `random`: a small network whose filters are random numbers drawn from a fixed seed, with a
+  layer at each of five scales. Random filters still respond to local patterns, and the Gram
+  matrices of their responses describe a texture surprisingly well (Ustyuzhaninov et al. 2016;
+  He, Wang and Hopcroft 2016). The results are rougher than with VGG19 (less coherent strokes,
+  more colour noise), but nothing has to be downloaded, so tests and offline renders use it.
+"""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from pathlib import Path
+
+import torch
+from torch import nn
+
+FEATURES = ("vgg19", "random")
+
+# ImageNet statistics; VGG19 was trained on images normalised with them.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+VGG19_URL_HINT = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth"
+
+
+class WeightsError(Exception):
+    """Feature weights that cannot be had or read; the message is one line saying what to do."""
+
+
+class Normalize(nn.Module):
+    def __init__(self, mean=IMAGENET_MEAN, std=IMAGENET_STD):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.std
+
+
+class FeatureNet(nn.Module):
+    """A normalisation step, then named layers; `forward` returns the requested activations.
+
+    Only the layers up to the deepest one requested are run.
+    """
+
+    name = "features"
+    content_layers: tuple[str, ...] = ()
+    style_layers: tuple[str, ...] = ()
+
+    def __init__(self, layers: "OrderedDict[str, nn.Module]"):
+        super().__init__()
+        self.normalize = Normalize()
+        self.layers = nn.Sequential(layers)
+        self.requires_grad_(False)
+        self.eval()
+
+    @property
+    def layer_names(self) -> list[str]:
+        return list(self.layers._modules)
+
+    def check_layers(self, names) -> None:
+        unknown = [n for n in names if n not in self.layers._modules]
+        if unknown:
+            raise ValueError(f"{self.name} has no layer {', '.join(unknown)}; it has {', '.join(self.layer_names)}")
+
+    def forward(self, x: torch.Tensor, names) -> dict[str, torch.Tensor]:
+        wanted = set(names)
+        out: dict[str, torch.Tensor] = {}
+        x = self.normalize(x)
+        modules = list(self.layers._modules.items())
+        for i, (name, layer) in enumerate(modules):
+            x = layer(x)
+            if name in wanted:
+                # An in-place ReLU right after would overwrite a captured convolution output.
+                following = modules[i + 1][1] if i + 1 < len(modules) else None
+                out[name] = x.clone() if getattr(following, "inplace", False) else x
+                if len(out) == len(wanted):
+                    break
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# VGG19
+# ---------------------------------------------------------------------------------------------
+
+# torchvision's VGG19 ("configuration E"): output widths of the 3x3 convolutions, "M" for a max pool.
+VGG19_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M")
+
+
+def vgg19_feature_layers() -> nn.Sequential:
+    """The convolutional part of VGG19, laid out as torchvision's `vgg19().features` (same state-dict keys)."""
+    layers, channels = [], 3
+    for item in VGG19_LAYOUT:
+        if item == "M":
+            layers.append(nn.MaxPool2d(2, 2))
+        else:
+            layers += [nn.Conv2d(channels, item, 3, padding=1), nn.ReLU(inplace=True)]
+            channels = item
+    return nn.Sequential(*layers)
+
+
+def _vgg_names(features: nn.Sequential) -> "OrderedDict[str, nn.Module]":
+    """Name the layers as in the papers: conv{block}_{i}, relu{block}_{i}, pool{block}."""
+    named, block, conv = OrderedDict(), 1, 0
+    for layer in features:
+        if isinstance(layer, nn.Conv2d):
+            conv += 1
+            named[f"conv{block}_{conv}"] = layer
+        elif isinstance(layer, nn.ReLU):
+            named[f"relu{block}_{conv}"] = layer
+        else:
+            named[f"pool{block}"] = layer
+            block, conv = block + 1, 0
+    return named
+
+
+class VGG19Features(FeatureNet):
+    name = "vgg19"
+    # Gatys et al. 2016: content at conv4_2 (after its ReLU), style at the first layer of each block.
+    content_layers = ("relu4_2",)
+    style_layers = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
+
+    def __init__(self, state_dict: dict | None = None, source: str = "the weights"):
+        features = vgg19_feature_layers()
+        if state_dict is not None:
+            _load_vgg_features(features, state_dict, source)
+        # Nothing after relu5_1 is ever used: drop pool5.
+        layers = _vgg_names(features)
+        layers.popitem(last=True)
+        super().__init__(layers)
+
+
+def _load_vgg_features(features: nn.Sequential, state_dict: dict, source: str = "the weights") -> None:
+    """Load the convolution weights from a whole-VGG19 (`features.N.*`) or features-only (`N.*`) dict."""
+    if not isinstance(state_dict, dict):
+        raise WeightsError(f"{source} hold a {type(state_dict).__name__}, not a VGG19 state dict")
+    if any(k.startswith("features.") for k in state_dict):
+        state_dict = {k[len("features."):]: v for k, v in state_dict.items() if k.startswith("features.")}
+    expected = features.state_dict()
+    missing = [k for k in expected if k not in state_dict]
+    if missing:
+        raise WeightsError(f"{source} are not a VGG19 state dict: no {missing[0]} (and {len(missing) - 1} more keys)")
+    for k, v in expected.items():
+        if not isinstance(state_dict[k], torch.Tensor) or state_dict[k].shape != v.shape:
+            got = getattr(state_dict[k], "shape", type(state_dict[k]).__name__)
+            raise WeightsError(f"{source} do not fit VGG19: {k} has shape {tuple(got)}, expected {tuple(v.shape)}")
+    features.load_state_dict({k: state_dict[k] for k in expected})
+
+
+def vgg19_weights_missing_message(reason: str) -> str:
+    cache = Path(torch.hub.get_dir()) / "checkpoints"
+    return (f"the VGG19 ImageNet weights are not cached in {cache} and could not be downloaded ({reason}); "
+            f"connect to the internet once so torchvision can download and cache them, or download "
+            f"{VGG19_URL_HINT} yourself and pass --weights FILE, or use --features random "
+            f"(no download, lower quality)")
+
+
+def load_vgg19_state_dict(weights: str | Path | None = None, progress: bool = True) -> dict:
+    """The VGG19 weights: from `weights` (a local .pth file) or torchvision's weights API."""
+    if weights is not None:
+        path = Path(weights)
+        if not path.is_file():
+            raise WeightsError(f"weights file {path} not found")
+        try:
+            return torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # pickle, zip and torch errors all mean "not a readable state dict"
+            raise WeightsError(f"cannot read {path} as a PyTorch state dict ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else 'no detail'})") from None
+    import torchvision
+
+    try:
+        # Uses the cache under torch.hub.get_dir() when the file is there; downloads it otherwise.
+        return torchvision.models.VGG19_Weights.IMAGENET1K_V1.get_state_dict(progress=progress, check_hash=True)
+    except (OSError, RuntimeError) as exc:  # URLError is an OSError; a failed hash check a RuntimeError
+        reason = str(getattr(exc, "reason", None) or exc).splitlines()[0] or type(exc).__name__
+        raise WeightsError(vgg19_weights_missing_message(reason)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Random multi-scale features
+# ---------------------------------------------------------------------------------------------
+
+class RandomFeatures(FeatureNet):
+    """Five scales of random 3x3 filters (widths below), each scale half the size of the last.
+
+    Each scale is a random convolution and a ReLU, with an average pooling in between, so the
+    receptive fields grow as in VGG and the Gram matrices at the five scales describe textures
+    of five sizes. The filters are Gaussian, scaled so that activations keep about the same
+    size from scale to scale, with small random biases so the ReLUs cut at varied levels.
+    They come from a fixed seed: every user gets the same network.
+    """
+
+    name = "random"
+    content_layers = ("relu4",)
+    style_layers = ("relu1", "relu2", "relu3", "relu4", "relu5")
+    widths = (64, 128, 256, 256, 256)
+
+    def __init__(self, seed: int = 0):
+        gen = torch.Generator().manual_seed(seed)
+        layers, channels = OrderedDict(), 3
+        for scale, width in enumerate(self.widths, start=1):
+            if scale > 1:
+                layers[f"pool{scale - 1}"] = nn.AvgPool2d(2)
+            conv = nn.Conv2d(channels, width, 3, padding=1, padding_mode="replicate")
+            fan_in = channels * 9
+            with torch.no_grad():
+                conv.weight.copy_(torch.randn(conv.weight.shape, generator=gen) * math.sqrt(2.0 / fan_in))
+                conv.bias.copy_(torch.randn(width, generator=gen) * 0.1)
+            layers[f"conv{scale}"] = conv
+            layers[f"relu{scale}"] = nn.ReLU(inplace=True)
+            channels = width
+        super().__init__(layers)
+
+
+def build_features(kind: str = "vgg19", weights: str | Path | None = None, progress: bool = True) -> FeatureNet:
+    """The feature network `kind` ("vgg19" or "random"), on the CPU, frozen and in eval mode."""
+    if kind == "vgg19":
+        state = load_vgg19_state_dict(weights, progress=progress)
+        source = f"the weights in {weights}" if weights is not None else "torchvision's VGG19 weights"
+        return VGG19Features(state, source)
+    if kind == "random":
+        if weights is not None:
+            raise WeightsError("--weights only applies to --features vgg19; random features need no weights")
+        return RandomFeatures()
+    raise ValueError(f"unknown features {kind!r}; choose one of {', '.join(FEATURES)}")

@@ -1,0 +1,147 @@
+"""`ganlib style` and `ganlib bench style` end to end on tiny images, the feature networks, and the
+one-line errors: missing or non-image files, bad settings, and VGG19 weights that cannot be had offline."""
+import json
+import urllib.error
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from skimage import data
+
+from ganlib import features
+from ganlib.cli import main
+from ganlib.features import RandomFeatures, VGG19Features, WeightsError, build_features, vgg19_feature_layers
+
+
+def run_cli(args, capsys):
+    """(exit status, stdout, stderr) of `ganlib ARGS`, argparse's own exits included."""
+    try:
+        status = main([str(a) for a in args])
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("photos")
+    Image.fromarray(data.astronaut()).save(folder / "astronaut.png")
+    Image.fromarray(data.coffee()).save(folder / "coffee.jpg")
+    return folder / "astronaut.png", folder / "coffee.jpg"
+
+
+def test_style_writes_the_output_and_frames(photos, tmp_path, capsys):
+    out = tmp_path / "styled.jpg"
+    status, stdout, err = run_cli(["style", *photos, "-o", out, "--features", "random", "--size", "40",
+                                   "--steps", "6", "--pyramid", "1", "--save-every", "3", "--quiet"], capsys)
+    assert status == 0, err
+    with Image.open(out) as img:
+        assert img.format == "JPEG" and img.mode == "RGB" and img.size == (40, 40)
+    assert sorted(p.name for p in (tmp_path / "styled_frames").iterdir()) == ["level1_00003.jpg", "level1_00006.jpg"]
+    assert f"wrote {out}" in stdout and "final loss" in stdout
+
+
+def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, capsys):
+    out = tmp_path / "styled.png"
+    status, _, err = run_cli(["style", *photos, "-o", out, "--features", "random", "--size", "32", "--steps", "3",
+                              "--optimizer", "adam", "--init", "noise", "--preserve-colors", "--tv-weight", "0.1",
+                              "--seed", "3", "--quiet"], capsys)
+    assert status == 0, err
+    assert Image.open(out).size == (32, 32)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nope.png", "{style}", "-o", "{out}"], "content file nope.png not found"),
+    (["{notes}", "{style}", "-o", "{out}"], "notes.txt is not an image that PIL can read"),
+    (["{content}", "{style}", "-o", "{tmp}/out.xyz"], "PIL cannot write .xyz files"),
+    (["{content}", "{style}", "-o", "{out}", "--size", "8"], "size must be at least 16 pixels, not 8"),
+    (["{content}", "{style}", "-o", "{out}", "--steps", "0"], "'0' must be at least 1"),
+    (["{content}", "{style}", "-o", "{out}", "--style-weight", "-2"], "'-2' must be a finite number >= 0"),
+    (["{content}", "{style}", "-o", "{out}", "--optimizer", "sgd"], "invalid choice: 'sgd'"),
+    (["{content}", "{style}", "-o", "{out}", "--weights", "{tmp}/w.pth"], "--weights only applies to --features vgg19"),
+])
+def test_bad_input_is_one_line_and_status_2(photos, tmp_path, capsys, args, message):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    (tmp_path / "w.pth").write_bytes(b"x")
+    names = dict(content=photos[0], style=photos[1], out=tmp_path / "out.png", notes=tmp_path / "notes.txt", tmp=tmp_path)
+    args = [a.format(**names) for a in args]
+    status, _, err = run_cli(["style", *args, "--features", "random", "--quiet"], capsys)
+    assert status == 2
+    assert message in err and ": error: " in err and err.count("\n") == 1
+    assert not (tmp_path / "out.png").exists()
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """An empty torch hub cache, and any attempt to download fails as it does without a network."""
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+
+    def no_network(url, *args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", no_network)
+    return tmp_path / "hub"
+
+
+def test_offline_vgg19_error_says_what_to_do(offline, photos, tmp_path, capsys):
+    with pytest.raises(WeightsError) as info:
+        build_features("vgg19", progress=False)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(offline / "checkpoints") in message and "Temporary failure in name resolution" in message
+    assert "--weights FILE" in message and "--features random" in message and "vgg19-dcbb9e9d.pth" in message
+
+    status, _, err = run_cli(["style", *photos, "-o", tmp_path / "out.png", "--size", "32", "--quiet"], capsys)
+    assert status == 2 and err.count("\n") == 1 and "--features random" in err
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_local_vgg19_weights_file(tmp_path):
+    """--weights takes a whole-VGG19 state dict (torchvision's file) and checks its shapes."""
+    reference = vgg19_feature_layers()
+    state = {f"features.{k}": v for k, v in reference.state_dict().items()}
+    state["classifier.0.weight"] = torch.zeros(2, 2)  # the classifier part is ignored
+    torch.save(state, tmp_path / "vgg19.pth")
+    net = build_features("vgg19", tmp_path / "vgg19.pth")
+    assert isinstance(net, VGG19Features)
+    assert torch.equal(net.layers.conv5_4.weight, reference[34].weight)
+    assert "pool5" not in net.layer_names
+
+    state["features.0.weight"] = torch.zeros(64, 1, 3, 3)
+    torch.save(state, tmp_path / "wrong.pth")
+    with pytest.raises(WeightsError, match=r"do not fit VGG19: 0.weight has shape \(64, 1, 3, 3\)"):
+        build_features("vgg19", tmp_path / "wrong.pth")
+    (tmp_path / "junk.pth").write_bytes(b"not a checkpoint")
+    with pytest.raises(WeightsError, match="cannot read .*junk.pth as a PyTorch state dict"):
+        build_features("vgg19", tmp_path / "junk.pth")
+    with pytest.raises(WeightsError, match="weights file .*absent.pth not found"):
+        build_features("vgg19", tmp_path / "absent.pth")
+
+
+def test_random_features_are_the_same_for_everyone_and_multi_scale():
+    a, b = RandomFeatures(), RandomFeatures()
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    x = torch.rand(1, 3, 64, 64)
+    out = a(x, a.style_layers)
+    assert [tuple(out[n].shape[-2:]) for n in a.style_layers] == [(64, 64), (32, 32), (16, 16), (8, 8), (4, 4)]
+    assert all(float((out[n] > 0).float().mean()) > 0.05 for n in a.style_layers)  # no dead layers
+
+
+@pytest.mark.slow  # about 15 s alone on 2 cores: a warm-up and two timed runs with a loss check per evaluation
+def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
+    status, out, err = run_cli(["bench", "style", "--content", "astronaut", "--style", photos[1], "--features",
+                                "random", "--size", "32", "--baseline-steps", "8", "--pyramid", "1", "--warmup", "1",
+                                "--json", tmp_path / "bench.json"], capsys)
+    assert status == 0, err
+    result = json.loads((tmp_path / "bench.json").read_text())
+    assert result["target_loss"] < result["start_loss"]
+    assert result["speedup"] == pytest.approx(result["baseline_best"] / result["ganlib_best"])
+    assert "speed-up to the same loss" in out and result["device"].startswith("CPU")
+    assert result["versions"]["torch"] == torch.__version__
+
+
+def test_bench_style_rejects_bad_numbers(capsys):
+    status, _, err = run_cli(["bench", "style", "--size", "0"], capsys)
+    assert status == 2 and "--size must be at least 1, not 0" in err

@@ -1,0 +1,139 @@
+"""Style transfer on tiny images with random features: the losses fall, the style is taken up,
+the output has the promised size, range and mode, and colour preservation keeps the chroma."""
+import numpy as np
+import pytest
+import torch
+from skimage import data
+
+from ganlib.features import RandomFeatures
+from ganlib.style import (StyleConfig, StyleObjective, gram_matrix, prepare_images, pyramid_sizes, rgb_to_ycbcr,
+                          run_style_transfer, style_transfer, stylize, total_variation, ycbcr_to_rgb)
+from ganlib import images
+
+
+@pytest.fixture(scope="module")
+def net():
+    return RandomFeatures()
+
+
+@pytest.fixture(scope="module")
+def photos():
+    # A photograph and a very different texture, both bundled with scikit-image.
+    return data.astronaut(), data.coffee()
+
+
+def tiny(**overrides) -> StyleConfig:
+    settings = dict(size=48, steps=25, pyramid=1, features="random", device="cpu")
+    settings.update(overrides)
+    return StyleConfig(**settings)
+
+
+def objective_at(net, content, style, cfg):
+    return StyleObjective(net, content, style, content_weight=cfg.content_weight, style_weight=cfg.style_weight,
+                          tv_weight=1.0, content_layers=net.content_layers, style_layers=net.style_layers)
+
+
+def test_gram_matrix_is_channel_cooccurrence_per_position():
+    x = torch.randn(2, 3, 4, 5)
+    g = gram_matrix(x)
+    assert g.shape == (2, 3, 3)
+    # entry (i, j) is the mean over positions of channel i times channel j
+    assert torch.allclose(g[1, 0, 2], (x[1, 0] * x[1, 2]).mean(), atol=1e-6)
+    assert torch.allclose(g, g.transpose(1, 2))
+
+
+def test_total_variation_is_zero_on_flat_images_and_grows_with_noise():
+    flat = torch.full((1, 3, 16, 16), 0.3)
+    assert total_variation(flat) == 0
+    gen = torch.Generator().manual_seed(0)
+    assert total_variation(torch.rand(1, 3, 16, 16, generator=gen)) > total_variation(flat + 0.01)
+
+
+def test_every_loss_term_decreases_from_noise(net, photos):
+    cfg = tiny(init="noise", tv_weight=1.0, steps=30)
+    content, style = prepare_images(*photos, cfg)
+    result = run_style_transfer(content, style, cfg, net)
+    first, last = result.history[0], result.history[-1]
+    for term in ("content", "style", "tv", "total"):
+        assert last[term] < first[term], (term, first[term], last[term])
+
+
+def test_output_takes_up_the_style(net, photos):
+    """The output's Gram matrices end closer to the style image's than the content image's are."""
+    cfg = tiny()
+    content, style = prepare_images(*photos, cfg)
+    result = run_style_transfer(content, style, cfg, net)
+    objective = objective_at(net, content, style, cfg)
+    with torch.no_grad():
+        style_distance_output = float(objective.terms(result.image)["style"])
+        style_distance_content = float(objective.terms(content)["style"])
+    assert style_distance_output < 0.5 * style_distance_content
+
+
+def test_adam_and_style_init_also_lower_the_loss(net, photos):
+    cfg = tiny(optimizer="adam", init="style", steps=20, lr=0.03)
+    content, style = prepare_images(*photos, cfg)
+    result = run_style_transfer(content, style, cfg, net)
+    assert result.history[-1]["total"] < result.history[0]["total"]
+
+
+def test_output_size_range_and_mode(net, photos):
+    astronaut, coffee = photos
+    wide = astronaut[:300]  # 300 x 512: landscape
+    image = stylize(wide, coffee, tiny(size=40, steps=3), net=net)
+    assert image.mode == "RGB"
+    assert image.size == (40, round(300 * 40 / 512))
+    result = style_transfer(wide, coffee, tiny(size=40, steps=3, init="noise"), net=net)
+    assert result.image.shape == (1, 3, 23, 40)
+    assert result.image.min() >= 0 and result.image.max() <= 1
+
+
+def test_pyramid_goes_coarse_to_fine_and_ends_at_full_size(net, photos):
+    assert pyramid_sizes(128, 96, 3) == [(64, 48), (128, 96)]  # 32 x 24 is under the 32-pixel minimum
+    assert pyramid_sizes(256, 256, 3) == [(64, 64), (128, 128), (256, 256)]
+    cfg = tiny(size=64, pyramid=3, steps=5, coarse_steps=4)
+    result = style_transfer(*photos, cfg, net=net)
+    assert result.levels == [(32, 32), (64, 64)]  # a 16-pixel level would be too small to see anything
+    assert [row["level"] for row in result.history] == [0] * 4 + [1] * 5
+    assert result.image.shape[-2:] == (64, 64)
+
+
+def test_colour_preservation_keeps_the_content_chroma(net, photos):
+    cfg = tiny(size=40, steps=20, preserve_colors=True, style_weight=100.0)
+    content, style = prepare_images(*photos, cfg)
+    kept = run_style_transfer(content, style, cfg, net).image
+    free = run_style_transfer(content, style, tiny(size=40, steps=20, style_weight=100.0), net).image
+
+    def chroma_error(x):
+        return (rgb_to_ycbcr(x)[:, 1:] - rgb_to_ycbcr(content)[:, 1:]).abs().mean().item()
+
+    def luma_change(x):
+        return (rgb_to_ycbcr(x)[:, :1] - rgb_to_ycbcr(content)[:, :1]).abs().mean().item()
+
+    assert chroma_error(kept) < 0.01  # only clipping at the edges of the RGB cube changes it
+    assert chroma_error(free) > 3 * chroma_error(kept)  # without it, the coffee's colours come through
+    assert luma_change(kept) > 0.02  # and the style did change the picture
+
+
+def test_ycbcr_round_trip():
+    x = torch.rand(1, 3, 5, 7, generator=torch.Generator().manual_seed(1))
+    assert torch.allclose(ycbcr_to_rgb(rgb_to_ycbcr(x)), x, atol=1e-5)
+
+
+def test_frames_are_reported_every_k_evaluations(net, photos):
+    frames = []
+    result = style_transfer(*photos, tiny(size=32, steps=6, save_every=2), net=net,
+                            on_frame=lambda level, n, image: frames.append((level, n, tuple(image.shape))))
+    assert frames == [(0, 2, (1, 3, 32, 32)), (0, 4, (1, 3, 32, 32)), (0, 6, (1, 3, 32, 32))]
+    assert np.asarray(images.to_image(result.image)).dtype == np.uint8
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("size", 8, "size must be at least 16"),
+    ("init", "zeros", "init must be one of content, noise, style"),
+    ("style_weight", -1.0, "style weight must be a finite number >= 0"),
+    ("features", "resnet", "features must be one of vgg19, random"),
+])
+def test_bad_settings_are_named(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        StyleConfig(**{field: value}).validate()
