@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlib import images
+from ganlib.bench_train import synchronize, describe_device, versions
 from ganlib.features import FeatureNet, build_features
 from ganlib.style import StopOptimization, StyleConfig, StyleObjective, prepare_images, resolve_device, run_style_transfer
 
@@ -66,34 +66,6 @@ def _sample_or_file(name: str):
 
         return getattr(data, name)()
     return name
-
-
-def describe_device(device: torch.device) -> str:
-    if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"CPU: {model}, {torch.get_num_threads()} threads"
-
-
-def versions() -> dict:
-    import torchvision
-
-    import ganlib
-
-    return {"ganlib": ganlib.__version__, "python": platform.python_version(), "torch": torch.__version__,
-            "torchvision": torchvision.__version__}
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,11 +192,11 @@ class _Stopwatch:
         self.evals = 0
 
     def start(self):
-        _sync(self.device)
+        synchronize(self.device)
         self.t0 = time.perf_counter()
 
     def check(self, x: torch.Tensor) -> None:
-        _sync(self.device)
+        synchronize(self.device)
         paused = time.perf_counter()
         elapsed = paused - self.t0 - self.checked_seconds
         with torch.no_grad():

@@ -74,10 +74,13 @@ def describe_device(device: torch.device) -> str:
 def versions() -> dict:
     import torchvision
 
-    return {"python": platform.python_version(), "torch": torch.__version__, "torchvision": torchvision.__version__}
+    import ganlib
+
+    return {"ganlib": ganlib.__version__, "python": platform.python_version(), "torch": torch.__version__,
+            "torchvision": torchvision.__version__}
 
 
-def _sync(device: torch.device) -> None:
+def synchronize(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
 
@@ -178,7 +181,7 @@ class _StepClock:
 
     def __call__(self, step: int) -> bool:
         if step == self.first or step == self.last:
-            _sync(self.device)
+            synchronize(self.device)
             now = time.perf_counter()
             if step == self.first:
                 self.start = now

@@ -10,37 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ganlib.cli import UsageError
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _weight(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (value >= 0 and value != float("inf")):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
-    return value
+from ganlib.cli import UsageError, count, positive_int, weight
 
 
 def add_arguments(sub) -> None:
@@ -58,26 +28,26 @@ def add_arguments(sub) -> None:
     p.add_argument("style", metavar="STYLE", help="style image (any format PIL reads)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output image; the extension picks the format (.png, .jpg, .webp, .tif)")
-    p.add_argument("--size", type=_positive_int, default=d.size, help=f"longer side of the output in pixels (default {d.size})")
-    p.add_argument("--steps", type=_positive_int, default=d.steps,
+    p.add_argument("--size", type=positive_int, default=d.size, help=f"longer side of the output in pixels (default {d.size})")
+    p.add_argument("--steps", type=positive_int, default=d.steps,
                    help=f"loss evaluations at full size (default {d.steps})")
-    p.add_argument("--coarse-steps", type=_count, default=None,
+    p.add_argument("--coarse-steps", type=count, default=None,
                    help="loss evaluations at each coarser pyramid level (default: same as --steps)")
-    p.add_argument("--content-weight", type=_weight, default=d.content_weight, help=f"(default {d.content_weight:g})")
-    p.add_argument("--style-weight", type=_weight, default=d.style_weight, help=f"(default {d.style_weight:g})")
-    p.add_argument("--tv-weight", type=_weight, default=d.tv_weight, help=f"total variation (default {d.tv_weight:g})")
+    p.add_argument("--content-weight", type=weight, default=d.content_weight, help=f"(default {d.content_weight:g})")
+    p.add_argument("--style-weight", type=weight, default=d.style_weight, help=f"(default {d.style_weight:g})")
+    p.add_argument("--tv-weight", type=weight, default=d.tv_weight, help=f"total variation (default {d.tv_weight:g})")
     p.add_argument("--init", choices=INITS, default=d.init, help=f"starting image (default {d.init})")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer, help=f"(default {d.optimizer})")
-    p.add_argument("--lr", type=_weight, default=d.lr, help=f"Adam's step size (default {d.lr:g})")
-    p.add_argument("--pyramid", type=_positive_int, default=d.pyramid,
+    p.add_argument("--lr", type=weight, default=d.lr, help=f"Adam's step size (default {d.lr:g})")
+    p.add_argument("--pyramid", type=positive_int, default=d.pyramid,
                    help=f"coarse-to-fine levels, each twice the size of the last (default {d.pyramid}; 1: single scale)")
-    p.add_argument("--style-scale", type=_weight, default=d.style_scale,
+    p.add_argument("--style-scale", type=weight, default=d.style_scale,
                    help="style image size relative to the output (default 1)")
     p.add_argument("--preserve-colors", action="store_true", help="transfer luminance only; keep the content's colours")
     p.add_argument("--features", choices=FEATURES, default=d.features,
                    help="vgg19 (ImageNet weights, downloaded once) or random (no download, lower quality)")
     p.add_argument("--weights", metavar="FILE", help="local VGG19 state dict (e.g. vgg19-dcbb9e9d.pth) instead of the download")
-    p.add_argument("--save-every", type=_count, default=0, metavar="K",
+    p.add_argument("--save-every", type=count, default=0, metavar="K",
                    help="write a frame every K evaluations to <OUT stem>_frames/ (default 0: none)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed for --init noise (default {d.seed})")
     p.add_argument("--device", default=d.device, help="auto, cpu, cuda or cuda:N (default auto)")

@@ -12,7 +12,7 @@ import sys
 import typing
 from pathlib import Path
 
-from ganlib.cli import UsageError
+from ganlib.cli import UsageError, count, number
 
 _HELP = {
     "data": "digits (bundled, offline), mnist, fashion-mnist, cifar10 (downloaded) or folder:PATH",
@@ -56,23 +56,6 @@ _HELP = {
 _CHOICES = {"arch": ("dcgan", "dense"), "image_size": (16, 28, 32, 64, 128), "channels": (1, 3)}
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-
-
 def _dataset(text: str) -> str:
     from ganlib.data import TORCHVISION_SETS
 
@@ -93,7 +76,7 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
         if base is bool:
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=help_text)
             continue
-        convert = {int: _count, float: _float, str: str}[base]
+        convert = {int: count, float: number, str: str}[base]
         if f.name == "data":
             convert = _dataset
         parser.add_argument(flag, type=convert, choices=_CHOICES.get(f.name), default=argparse.SUPPRESS,
@@ -118,7 +101,7 @@ def add_arguments(sub) -> None:
 
     p = sub.add_parser("sample", help="draw images from a trained generator")
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
-    p.add_argument("-n", "--num", type=_count, default=64, help="number of images (default 64)")
+    p.add_argument("-n", "--num", type=count, default=64, help="number of images (default 64)")
     p.add_argument("-o", "--output", default="samples.png", help="grid PNG to write (default samples.png)")
     p.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
     p.add_argument("--no-ema", action="store_true", help="use the raw generator even when an EMA copy exists")
@@ -127,7 +110,7 @@ def add_arguments(sub) -> None:
 
     p = sub.add_parser("evaluate", help="classifier-feature FID/KID of a trained generator (not Inception FID)")
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
-    p.add_argument("-n", "--num", type=_count, default=2000, help="generated images (default 2000)")
+    p.add_argument("-n", "--num", type=count, default=2000, help="generated images (default 2000)")
     p.add_argument("--classifier", help="feature-classifier weights (default: the one for the run's dataset)")
     p.add_argument("--data-dir", help="dataset cache folder for the real images")
     p.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
@@ -141,7 +124,7 @@ def add_arguments(sub) -> None:
                    help="labelled dataset (default digits)")
     p.add_argument("--out", help="weights file (default ~/.cache/ganlib/classifiers/<data>_classifier.pt, "
                                  "where evaluate and train look)")
-    p.add_argument("--epochs", type=_count, default=30, help="epochs (default 30)")
+    p.add_argument("--epochs", type=count, default=30, help="epochs (default 30)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.add_argument("--data-dir", help="dataset cache folder")
     p.set_defaults(func=run_train_classifier)
