@@ -3,34 +3,24 @@ import json
 
 import pytest
 from PIL import Image
+from conftest import run_ganlib
 
-from ganlib.cli import main
 
 TINY = ["--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8", "--batch-size", "16",
         "--fid-samples", "0", "--monitor-every", "0", "--quiet"]
 
 
-def run_cli(args, capsys):
-    """(exit status, stdout, stderr) of `ganlib ARGS`, argparse's own exits included."""
-    try:
-        status = main([str(a) for a in args])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_train_then_sample_then_evaluate(tmp_path, capsys):
     run = tmp_path / "run"
-    status, _, err = run_cli(["train", *TINY, "--steps", "4", "--out", run], capsys)
+    status, _, err = run_ganlib(["train", *TINY, "--steps", "4", "--out", run], capsys)
     assert status == 0, err
     assert json.loads((run / "config.json").read_text())["steps"] == 4
 
-    status, out, _ = run_cli(["sample", run, "-n", "10", "-o", tmp_path / "grid.png"], capsys)
+    status, out, _ = run_ganlib(["sample", run, "-n", "10", "-o", tmp_path / "grid.png"], capsys)
     assert status == 0 and "10 samples" in out
     assert Image.open(tmp_path / "grid.png").size == (8 * 18 + 2, 2 * 18 + 2)  # 8 per row, 2 rows
 
-    status, out, _ = run_cli(["evaluate", run, "-n", "200", "--json"], capsys)
+    status, out, _ = run_ganlib(["evaluate", run, "-n", "200", "--json"], capsys)
     scores = json.loads(out)
     assert status == 0 and scores["cfid"] > 0 and "not comparable with Inception FID" in scores["note"]
 
@@ -51,7 +41,7 @@ def test_train_then_sample_then_evaluate(tmp_path, capsys):
 ])
 def test_bad_arguments_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # nothing may land in the source tree
-    status, _, err = run_cli(args, capsys)
+    status, _, err = run_ganlib(args, capsys)
     assert status == 2
     assert len(err.strip().splitlines()) == 1, err
     assert message in err and err.startswith("ganlib")
@@ -60,7 +50,7 @@ def test_bad_arguments_exit_2_with_one_line(args, message, capsys, tmp_path, mon
 def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, capsys):
     bogus = tmp_path / "bogus.pt"
     bogus.write_bytes(b"\x80\x04 definitely not a checkpoint")
-    status, _, err = run_cli(["sample", bogus], capsys)
+    status, _, err = run_ganlib(["sample", bogus], capsys)
     assert status == 2 and "cannot read checkpoint" in err and len(err.strip().splitlines()) == 1
 
     folder = tmp_path / "imgs"
@@ -68,25 +58,25 @@ def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, c
     for i in range(20):
         Image.new("RGB", (20, 20), (i * 10, 0, 0)).save(folder / f"{i}.png")
     run = tmp_path / "run"
-    assert run_cli(["train", *TINY, "--steps", "2", "--data", f"folder:{folder}", "--out", run], capsys)[0] == 0
-    status, _, err = run_cli(["evaluate", run], capsys)
+    assert run_ganlib(["train", *TINY, "--steps", "2", "--data", f"folder:{folder}", "--out", run], capsys)[0] == 0
+    status, _, err = run_ganlib(["evaluate", run], capsys)
     assert status == 2 and "no feature classifier" in err
 
 
 def test_resume_refuses_to_change_the_model(tmp_path, capsys):
     run = tmp_path / "run"
-    assert run_cli(["train", *TINY, "--steps", "2", "--out", run], capsys)[0] == 0
-    status, _, err = run_cli(["train", "--resume", run, "--image-size", "32", "--steps", "4"], capsys)
+    assert run_ganlib(["train", *TINY, "--steps", "2", "--out", run], capsys)[0] == 0
+    status, _, err = run_ganlib(["train", "--resume", run, "--image-size", "32", "--steps", "4"], capsys)
     assert status == 2 and "image_size: run 16, asked 32" in err
     # Lengthening the run is allowed.
-    status, _, err = run_cli(["train", "--resume", run, "--steps", "4"], capsys)
+    status, _, err = run_ganlib(["train", "--resume", run, "--steps", "4"], capsys)
     assert status == 0, err
     assert json.loads((run / "config.json").read_text())["steps"] == 4
 
 
 def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     out_json = tmp_path / "bench.json"
-    status, out, err = run_cli(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
+    status, out, err = run_ganlib(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
                                 "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
                                 "--json", out_json], capsys)
     assert status == 0, err

@@ -10,18 +10,8 @@ from PIL import Image
 from skimage import data
 
 from ganlib import features
-from ganlib.cli import main
 from ganlib.features import RandomFeatures, VGG19Features, WeightsError, build_features, vgg19_feature_layers
-
-
-def run_cli(args, capsys):
-    """(exit status, stdout, stderr) of `ganlib ARGS`, argparse's own exits included."""
-    try:
-        status = main([str(a) for a in args])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
+from conftest import run_ganlib
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +24,7 @@ def photos(tmp_path_factory):
 
 def test_style_writes_the_output_and_frames(photos, tmp_path, capsys):
     out = tmp_path / "styled.jpg"
-    status, stdout, err = run_cli(["style", *photos, "-o", out, "--features", "random", "--size", "40",
+    status, stdout, err = run_ganlib(["style", *photos, "-o", out, "--features", "random", "--size", "40",
                                    "--steps", "6", "--pyramid", "1", "--save-every", "3", "--quiet"], capsys)
     assert status == 0, err
     with Image.open(out) as img:
@@ -45,7 +35,7 @@ def test_style_writes_the_output_and_frames(photos, tmp_path, capsys):
 
 def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, capsys):
     out = tmp_path / "styled.png"
-    status, _, err = run_cli(["style", *photos, "-o", out, "--features", "random", "--size", "32", "--steps", "3",
+    status, _, err = run_ganlib(["style", *photos, "-o", out, "--features", "random", "--size", "32", "--steps", "3",
                               "--optimizer", "adam", "--init", "noise", "--preserve-colors", "--tv-weight", "0.1",
                               "--seed", "3", "--quiet"], capsys)
     assert status == 0, err
@@ -67,7 +57,7 @@ def test_bad_input_is_one_line_and_status_2(photos, tmp_path, capsys, args, mess
     (tmp_path / "w.pth").write_bytes(b"x")
     names = dict(content=photos[0], style=photos[1], out=tmp_path / "out.png", notes=tmp_path / "notes.txt", tmp=tmp_path)
     args = [a.format(**names) for a in args]
-    status, _, err = run_cli(["style", *args, "--features", "random", "--quiet"], capsys)
+    status, _, err = run_ganlib(["style", *args, "--features", "random", "--quiet"], capsys)
     assert status == 2
     assert message in err and ": error: " in err and err.count("\n") == 1
     assert not (tmp_path / "out.png").exists()
@@ -93,7 +83,7 @@ def test_offline_vgg19_error_says_what_to_do(offline, photos, tmp_path, capsys):
     assert str(offline / "checkpoints") in message and "Temporary failure in name resolution" in message
     assert "--weights FILE" in message and "--features random" in message and "vgg19-dcbb9e9d.pth" in message
 
-    status, _, err = run_cli(["style", *photos, "-o", tmp_path / "out.png", "--size", "32", "--quiet"], capsys)
+    status, _, err = run_ganlib(["style", *photos, "-o", tmp_path / "out.png", "--size", "32", "--quiet"], capsys)
     assert status == 2 and err.count("\n") == 1 and "--features random" in err
     assert not (tmp_path / "out.png").exists()
 
@@ -131,7 +121,7 @@ def test_random_features_are_the_same_for_everyone_and_multi_scale():
 
 @pytest.mark.slow  # about 15 s alone on 2 cores: a warm-up and two timed runs with a loss check per evaluation
 def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
-    status, out, err = run_cli(["bench", "style", "--content", "astronaut", "--style", photos[1], "--features",
+    status, out, err = run_ganlib(["bench", "style", "--content", "astronaut", "--style", photos[1], "--features",
                                 "random", "--size", "32", "--baseline-steps", "8", "--pyramid", "1", "--warmup", "1",
                                 "--json", tmp_path / "bench.json"], capsys)
     assert status == 0, err
@@ -143,5 +133,5 @@ def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
 
 
 def test_bench_style_rejects_bad_numbers(capsys):
-    status, _, err = run_cli(["bench", "style", "--size", "0"], capsys)
+    status, _, err = run_ganlib(["bench", "style", "--size", "0"], capsys)
     assert status == 2 and "--size must be at least 1, not 0" in err
