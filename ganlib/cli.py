@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="speed benchmarks, each against a baseline measured in the same run")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, parser_class=_Parser)
     train_cli.add_bench_command(bench_sub)
+    from ganlib import render
+
+    render.add_arguments(sub)
     return parser
 
 
