@@ -64,7 +64,7 @@ def grids_over_training(run_dir: Path, count: int = 5):
     picked = [frames[round(i * (len(frames) - 1) / max(count - 1, 1))] for i in range(count)]
     fig, axes = plt.subplots(1, count, figsize=(2.4 * count, 2.7), squeeze=False)
     for ax, path in zip(axes[0], picked):
-        ax.imshow(Image.open(path).convert("L"), cmap="gray", vmin=0, vmax=255)
+        ax.imshow(Image.open(path).convert("L"), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
         ax.set_title(f"step {int(path.stem.split('_')[1])}")
         ax.axis("off")
     fig.tight_layout()
@@ -78,7 +78,7 @@ def final_grids(runs: dict[str, Path]):
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.5), squeeze=False)
     for ax, (label, run_dir) in zip(axes[0], runs.items()):
-        ax.imshow(Image.open(Path(run_dir) / "samples" / "final.png").convert("L"), cmap="gray", vmin=0, vmax=255)
+        ax.imshow(Image.open(Path(run_dir) / "samples" / "final.png").convert("L"), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
         ax.set_title(label)
         ax.axis("off")
     fig.tight_layout()

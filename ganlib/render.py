@@ -35,6 +35,7 @@ from pathlib import Path
 
 ENV_MODE = "GANLIB_RENDER"  # full | cpu | smoke, read by settings() in the notebook
 ENV_OUT = "GANLIB_RENDER_OUT"  # where Outputs writes; set by the renderer
+ENV_RUNS = "GANLIB_RENDER_RUNS"  # where the notebook's training runs go (a temporary folder)
 MODES = ("full", "cpu", "smoke")
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = Path("docs/notebooks")
@@ -154,7 +155,7 @@ class Outputs:
         self.notebook = notebook
         self.folder = Path(folder or os.environ.get(ENV_OUT) or Path("outputs") / notebook)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.runs_folder = Path(tempfile.mkdtemp(prefix=f"{notebook}-runs-", dir=os.environ.get(ENV_OUT + "_RUNS")))
+        self.runs_folder = Path(tempfile.mkdtemp(prefix=f"{notebook}-runs-", dir=os.environ.get(ENV_RUNS)))
         self.artifacts: dict[str, dict] = {}
         self.runs: dict[str, dict] = {}
 
@@ -231,10 +232,10 @@ def available_notebooks(root: Path = ROOT) -> list[str]:
 
 
 def git_commit(root: Path = ROOT) -> str:
-    """HEAD's commit id, with "-dirty" when tracked files differ from it; "unknown" outside git."""
+    """HEAD's commit id, "-dirty" when ganlib or the notebooks differ from it; "unknown" outside git."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "ganlib"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "ganlib", str(NOTEBOOKS)],
                                cwd=root, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -248,11 +249,11 @@ def _execute(path: Path, out_dir: Path, mode_name: str, workdir: Path, timeout: 
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    saved = {k: os.environ.get(k) for k in (ENV_MODE, ENV_OUT, ENV_OUT + "_RUNS", "PYTHONPATH")}
+    saved = {k: os.environ.get(k) for k in (ENV_MODE, ENV_OUT, ENV_RUNS, "PYTHONPATH")}
     # The kernel inherits this process's environment: the mode, the output folder, and this
     # checkout's ganlib ahead of any installed one.
     os.environ[ENV_MODE], os.environ[ENV_OUT] = mode_name, str(out_dir)
-    os.environ[ENV_OUT + "_RUNS"] = str(workdir)
+    os.environ[ENV_RUNS] = str(workdir)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), saved["PYTHONPATH"]) if p)
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
@@ -312,6 +313,7 @@ def render_notebook(name: str, mode_name: str, root: Path = ROOT, timeout: int =
     generated.mkdir(parents=True, exist_ok=True)
     commit = git_commit(root)
     staged = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=generated))
+    staged.chmod(0o755)  # mkdtemp makes it private; the published folder must be readable
     try:
         with tempfile.TemporaryDirectory(prefix=f"render-{name}-") as work:
             log(f"rendering {path.relative_to(root)} in {mode_name} mode ...")
