@@ -174,9 +174,13 @@ class Outputs:
         cfg = json.loads((Path(result.run_dir) / "config.json").read_text(encoding="utf-8"))
         cfg.pop("out", None)  # a temporary folder, meaningless later
         summary = run_summary(result.run_dir)
-        self.runs.setdefault(run, {}).update(config=cfg, metrics=summary, steps=result.step, seed=cfg["seed"],
-                                             device=describe_device(cfg["device"]))
+        self.record(run, config=cfg, steps=result.step, seed=cfg["seed"], device=cfg["device"], metrics=summary)
         return summary
+
+    def record(self, run: str, *, config: dict, steps: int, seed: int, device: str, metrics: dict) -> None:
+        """Keeps what produced `run` for any kind of work (style transfer, ...): saved files name it."""
+        self.runs.setdefault(run, {}).update(config=config, metrics=metrics, steps=steps, seed=seed,
+                                             device=describe_device(str(device)))
 
     def save_file(self, filename: str, source: str | Path, runs: list[str], metrics: dict | None = None) -> None:
         """Copies `source` (an image a run wrote) into the outputs as `filename`."""

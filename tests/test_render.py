@@ -150,3 +150,20 @@ def test_render_cli_errors_are_one_line(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("ganlib: error:") and message in err and err.count("\n") == 1
+
+
+def test_outputs_record_what_made_each_file(tmp_path):
+    outputs = render.Outputs("nb", folder=tmp_path / "out")
+    source = tmp_path / "result.png"
+    source.write_bytes(b"png")
+    with pytest.raises(ValueError, match="record_run\\(\\) was not called for styled"):
+        outputs.save_file("result.png", source, runs=["styled"])
+    with outputs.timed("styled"):
+        pass
+    outputs.record("styled", config={"style_weight": 1e5}, steps=3, seed=1, device="cpu", metrics={"loss": 0.5})
+    outputs.save_file("result.png", source, runs=["styled"])
+    recorded = json.loads((tmp_path / "out" / render.ARTIFACTS).read_text())
+    entry = recorded["result.png"]
+    assert entry["config"] == {"style_weight": 1e5} and entry["steps"] == 3 and entry["seed"] == 1
+    assert entry["metrics"] == {"loss": 0.5} and entry["device"].startswith("CPU") and entry["wall_time_s"] >= 0
+    assert (tmp_path / "out" / "result.png").read_bytes() == b"png"
