@@ -97,6 +97,7 @@ def tiny_repo(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow  # starts a Jupyter kernel and trains for two steps: about 10 s
 def test_render_stores_outputs_and_replaces_the_notebooks_artifacts(tiny_repo):
     report = render.render_notebook("tiny", "smoke", root=tiny_repo, log=lambda _m: None)
     generated = tiny_repo / render.GENERATED
@@ -113,6 +114,7 @@ def test_render_stores_outputs_and_replaces_the_notebooks_artifacts(tiny_repo):
     assert not [p for p in generated.iterdir() if p.name.startswith(".")], "no staging folder is left behind"
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_changes_nothing(tiny_repo, monkeypatch):
     monkeypatch.setenv("TINY_FAIL", "1")
     notebook = tiny_repo / render.NOTEBOOKS / "tiny.ipynb"
