@@ -250,7 +250,7 @@ def _execute(path: Path, out_dir: Path, mode_name: str, workdir: Path, timeout: 
     """Runs the notebook at `path` with the render environment; returns the executed notebook."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
     saved = {k: os.environ.get(k) for k in (ENV_MODE, ENV_OUT, ENV_RUNS, "PYTHONPATH")}
@@ -265,6 +265,11 @@ def _execute(path: Path, out_dir: Path, mode_name: str, workdir: Path, timeout: 
         client.execute()
     except CellExecutionError as exc:
         raise RenderError(f"{path}: a cell failed in {mode_name} mode:\n{str(exc).strip()[-2000:]}") from None
+    except CellTimeoutError:
+        raise RenderError(f"{path}: a cell ran longer than {timeout} s in {mode_name} mode; "
+                          f"raise --timeout or shrink the {mode_name} settings") from None
+    except DeadKernelError as exc:
+        raise RenderError(f"{path}: the kernel died in {mode_name} mode ({exc}); out of memory?") from None
     finally:
         for key, value in saved.items():
             if value is None:
