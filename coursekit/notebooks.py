@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from mkdocs.structure.files import Files
 
@@ -58,3 +58,36 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
     page.dest_path = dest
     page.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, dest))
     page.url = url
+
+
+def colab_url(repo_url: str | None, repo_path: str) -> str | None:
+    """The "Open in Colab" address of the notebook at `repo_path` in a GitHub repository, else None."""
+    if not repo_url:
+        return None
+    parts = urlsplit(repo_url)
+    owner_repo = [p for p in parts.path.split("/") if p][:2]
+    if parts.netloc.lower() not in ("github.com", "www.github.com") or len(owner_repo) != 2:
+        return None
+    owner, repo = owner_repo[0], owner_repo[1].removesuffix(".git")
+    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/{quote(repo_path)}"
+
+
+def notebook_links(ui, lang: str, *, download: str, colab: str | None, repo_url: str | None) -> str:
+    """The box above a notebook page: download and Colab links, and how to run it locally.
+
+    `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page.
+    """
+    import html as html_lib
+
+    import markdown
+
+    filename = PurePosixPath(download).name
+    links = [f'<a href="{html_lib.escape(download)}" download>{ui(lang, "notebook_download")}</a>']
+    if colab:
+        links.append(f'<a href="{html_lib.escape(colab)}">{ui(lang, "notebook_colab")}</a>')
+    package = f"gan-course[ml] @ git+{repo_url}" if repo_url else "gan-course[ml]"
+    local = ui(lang, "notebook_local", install=f'pip install jupyterlab "{package}"', file=filename)
+    local_html = markdown.markdown(local.replace("\n", "\n\n"))  # one paragraph per line
+    return (f'<div class="admonition tip coursekit-notebook" role="note">'
+            f'<p class="admonition-title">{ui(lang, "notebook_title")}</p>'
+            f'<p>{" · ".join(links)}</p>{local_html}</div>\n')

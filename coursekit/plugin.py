@@ -10,7 +10,7 @@ Order of events matters because mkdocs-static-i18n (priority -100) rebuilds the 
 """
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import markdown
 
@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.frontmatter import TranslationError
-from coursekit.notebooks import rewrap_notebooks
+from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks
 from coursekit.page_fixes import fix_page
 from coursekit.diagrams import DiagramError, localized_diagrams
 from coursekit.i18n import status
@@ -180,6 +180,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if DEMO_PLACEHOLDER in html:
             assets = get_relative_url("assets/", page.url)
             html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, assets))
+        if page.file.src_uri.endswith(".ipynb"):
+            html = self._notebook_links(page, lang, config) + html
         if lang == self.default_language:
             return html
         translation = self.translations.get(page.file.src_uri)
@@ -201,6 +203,19 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_page(self, output: str, page, config) -> str:
         return fix_page(output)
+
+    def _notebook_links(self, page, lang: str, config) -> str:
+        """Download, "Open in Colab" (the file this language's page is built from) and local-run help."""
+        source = Path(page.file.abs_src_path)
+        # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
+        beside = PurePosixPath(page.file.dest_uri).parent / source.name
+        download = get_relative_url(beside.as_posix(), page.url)
+        try:
+            repo_path = source.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            repo_path = None
+        colab = colab_url(config.repo_url, repo_path) if repo_path else None
+        return notebook_links(ui, lang, download=download, colab=colab, repo_url=config.repo_url)
 
     def _url_to(self, page, rel: str, lang: str) -> str:
         """Relative URL from `page` to the page built from docs/`rel` in `lang`."""

@@ -58,11 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ganlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Each task module adds its own subcommand(s): add_arguments(sub) -> sets func=run.
-    # (train/sample/evaluate/bench train: ganlib.train_cli; style/bench style: ganlib.style_cli)
-    from ganlib import style_cli, train_cli
+    # (train/sample/evaluate/bench train: ganlib.train_cli; style/bench style: ganlib.style_cli;
+    # render: ganlib.render)
+    from ganlib import render, style_cli, train_cli
 
     train_cli.add_arguments(sub)
     style_cli.add_arguments(sub)
+    render.add_arguments(sub)
     bench = sub.add_parser("bench", help="speed benchmarks, each against a baseline measured in the same run")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, parser_class=_Parser)
     train_cli.add_bench_command(bench_sub)

@@ -11,7 +11,7 @@ from coursekit.diagrams import LABELS_FILE, load_labels, merge_labels
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "lessons/gan/", "notebooks/first-look/"]
+PAGES = ["", "lessons/gan/", "notebooks/first-look/", "notebooks/gan-pytorch/"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 

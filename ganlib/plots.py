@@ -1,0 +1,98 @@
+"""Figures for the notebooks: loss curves, the collapse monitor's diversity ratio, sample grids
+over training. Each function takes run directories (or their metrics) and returns a matplotlib
+figure, so a notebook cell stays one line and the renderer can save the same figure.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ganlib.render import read_metrics
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt  # in a notebook, the inline backend shows each figure once
+
+    return plt
+
+
+def _series(run_dir: Path, kind: str, key: str) -> tuple[list[int], list[float]]:
+    records = [r for r in read_metrics(run_dir) if r["kind"] == kind and r.get(key) is not None]
+    return [r["step"] for r in records], [r[key] for r in records]
+
+
+def loss_curves(runs: dict[str, Path]):
+    """Discriminator and generator loss over the steps, one panel per run."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.2), squeeze=False, sharey=True)
+    for ax, (label, run_dir) in zip(axes[0], runs.items()):
+        for key, name in (("loss_d", "D loss"), ("loss_g", "G loss")):
+            ax.plot(*_series(run_dir, "train", key), label=name)
+        ax.set_title(label)
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend()
+    fig.tight_layout()
+    return fig
+
+
+def diversity_curves(runs: dict[str, Path], threshold: float):
+    """The collapse monitor's diversity ratio over the steps, with the warning threshold."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for label, run_dir in runs.items():
+        ax.plot(*_series(run_dir, "monitor", "diversity_ratio"), label=label, marker=".")
+    ax.axhline(threshold, color="crimson", linestyle="--", label="warning threshold")
+    ax.axhline(1.0, color="grey", linestyle=":", label="real data")
+    ax.set_xlabel("step")
+    ax.set_ylabel("sample / real diversity")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def grids_over_training(run_dir: Path, count: int = 5):
+    """`count` of the run's fixed-noise sample grids, evenly spread from the first to the last."""
+    from PIL import Image
+
+    plt = _pyplot()
+    frames = sorted((Path(run_dir) / "samples").glob("step_*.png"))
+    if not frames:
+        raise FileNotFoundError(f"{run_dir}/samples holds no step_*.png grids")
+    count = min(count, len(frames))
+    picked = [frames[round(i * (len(frames) - 1) / max(count - 1, 1))] for i in range(count)]
+    fig, axes = plt.subplots(1, count, figsize=(2.4 * count, 2.7), squeeze=False)
+    for ax, path in zip(axes[0], picked):
+        ax.imshow(Image.open(path).convert("L"), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+        ax.set_title(f"step {int(path.stem.split('_')[1])}")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def final_grids(runs: dict[str, Path]):
+    """The last fixed-noise grid of each run, side by side (same noise, so directly comparable)."""
+    from PIL import Image
+
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.5), squeeze=False)
+    for ax, (label, run_dir) in zip(axes[0], runs.items()):
+        ax.imshow(Image.open(Path(run_dir) / "samples" / "final.png").convert("L"), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+        ax.set_title(label)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(images, nrow: int = 8, scale: int = 2):
+    """uint8 (N, C, H, W) or float [-1, 1] images as one PIL grid, enlarged `scale` times."""
+    import torch
+    from PIL import Image
+    from torchvision.utils import make_grid
+
+    x = images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
+    grid = make_grid(x.clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
+    array = grid.mul(255).round().to(torch.uint8)[0].cpu().numpy()
+    image = Image.fromarray(array)
+    return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
