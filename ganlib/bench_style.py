@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlib import images
-from ganlib.bench_train import synchronize, describe_device, versions
+from ganlib.runinfo import describe_device, synchronize, versions
 from ganlib.features import FeatureNet, build_features
 from ganlib.style import StopOptimization, StyleConfig, StyleObjective, prepare_images, resolve_device, run_style_transfer
 

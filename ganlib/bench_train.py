@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import platform
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ from torch import nn
 from ganlib import data as gdata
 from ganlib import metrics
 from ganlib.models import build_models
+from ganlib.runinfo import describe_device, synchronize, versions
 from ganlib.train import TrainConfig, train
 
 
@@ -55,34 +55,6 @@ class BenchConfig:
     fid_samples: int = 1000
     lr: float = 2e-4
     seed: int = 0
-
-
-def describe_device(device: torch.device) -> str:
-    if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"CPU: {model}, {torch.get_num_threads()} threads"
-
-
-def versions() -> dict:
-    import torchvision
-
-    import ganlib
-
-    return {"ganlib": ganlib.__version__, "python": platform.python_version(), "torch": torch.__version__,
-            "torchvision": torchvision.__version__}
-
-
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -115,14 +115,6 @@ def load_training_images(data: str, image_size: int, log=print):
         return "digits", gdata.load_images("digits", image_size)
 
 
-def describe_device(device: str) -> str:
-    import torch
-
-    if device.startswith("cuda") and torch.cuda.is_available():
-        return f"{torch.cuda.get_device_name(torch.device(device))} (CUDA {torch.version.cuda})"
-    return f"CPU, {torch.get_num_threads()} threads"
-
-
 def read_metrics(run_dir: Path) -> list[dict]:
     path = Path(run_dir) / "metrics.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -179,6 +171,8 @@ class Outputs:
 
     def record(self, run: str, *, config: dict, steps: int, seed: int, device: str, metrics: dict) -> None:
         """Keeps what produced `run` for any kind of work (style transfer, ...): saved files name it."""
+        from ganlib.runinfo import describe_device  # torch loads only where work was done
+
         self.runs.setdefault(run, {}).update(config=config, metrics=metrics, steps=steps, seed=seed,
                                              device=describe_device(str(device)))
 
