@@ -10,7 +10,7 @@ import pytest
 from coursekit.cli import main
 from coursekit.frontmatter import read_translation_meta, split_markdown
 from coursekit.gitblob import file_blob_id
-from coursekit.i18n import atomic
+from coursekit import atomic
 from coursekit.i18n.diff import NULL_BLOB, NoEarlierText, english_diff
 from coursekit.i18n.importer import ImportFailure, ImportOptions, import_file, rewrite_links
 from coursekit.i18n.lint import errors, lint

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from coursekit.atomic import write_text_atomic
 from coursekit.localserver import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,7 +197,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(table(runs, runs[0]["chromium"]))
     if args.json:
-        tmp_json = args.json.with_name(args.json.name + ".tmp")
-        tmp_json.write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp_json, args.json)
+        write_text_atomic(args.json, json.dumps(runs, indent=1) + "\n", overwrite=True)
     return 0

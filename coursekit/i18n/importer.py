@@ -38,7 +38,7 @@ import yaml
 from coursekit.frontmatter import TranslationError, render_front_matter, split_markdown
 from coursekit.gitblob import GitError, blob_id, path_blobs, read_blob
 from coursekit.i18n import mdscan
-from coursekit.i18n.atomic import write_text_atomic
+from coursekit.atomic import write_text_atomic
 from coursekit.i18n.diff import NULL_BLOB
 from coursekit.i18n.links import KEEP, MAP, QUIZ_URLS, UNKNOWN, UNLINK, LinkTable, classify, load_table, original_page, relative_url
 from coursekit.i18n.mojibake import repair

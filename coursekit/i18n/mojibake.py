@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
     from pathlib import Path
 
-    from coursekit.i18n.atomic import write_text_atomic
+    from coursekit.atomic import write_text_atomic
 
     paths = sys.argv[1:] if argv is None else argv
     if not paths:

@@ -16,7 +16,7 @@ import yaml
 
 from coursekit.frontmatter import TranslationError, read_translation_meta, render_front_matter, split_markdown
 from coursekit.gitblob import file_blob_id
-from coursekit.i18n.atomic import write_text_atomic
+from coursekit.atomic import write_text_atomic
 from coursekit.i18n.site import I18nError, english_path, english_sources, is_quiz, translation_path
 
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import markdown
 
+from coursekit.atomic import write_text_atomic
 from coursekit.quiz.bank import LocalizedQuiz, load, quiz_ids, translation_languages
 from coursekit.quiz.ui import ui
 
@@ -78,17 +77,7 @@ def ai4b_files(repo_root: Path, languages: list[str] | None = None) -> tuple[dic
 
 
 def write_json(path: Path, data) -> None:
-    """Write atomically: a temporary file in the same folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", overwrite=True)
 
 
 def export_ai4b(repo_root: Path, out_dir: Path, languages: list[str] | None = None) -> tuple[list[Path], list[str]]:
