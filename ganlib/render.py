@@ -50,12 +50,14 @@ _GAN_COMMON = dict(latent_dim=64, seed=0, log_every=10, checkpoint_every=100_000
 SETTINGS: dict[str, dict[str, dict]] = {
     "gan-pytorch": {
         "full": dict(_GAN_COMMON, data="mnist", image_size=32, batch_size=128, dense_steps=5000, dcgan_steps=5000,
-                     sample_every=250, monitor_every=250, collapse_warmup=1000, fid_samples=2000, log_every=50),
-        # The digits are 8x8 pictures at heart: 16x16 loses nothing and keeps the CPU render short.
-        "cpu": dict(_GAN_COMMON, data="digits", image_size=16, batch_size=64, dense_steps=400, dcgan_steps=250,
-                    sample_every=25, monitor_every=25, collapse_warmup=100, fid_samples=500),
+                     balance_steps=3000, sample_every=250, monitor_every=250, collapse_warmup=1000,
+                     fid_samples=2000, log_every=50),
+        "cpu": dict(_GAN_COMMON, data="digits", image_size=32, batch_size=64, dense_steps=1200, dcgan_steps=1200,
+                    balance_steps=600, sample_every=100, monitor_every=100, collapse_warmup=300, fid_samples=500,
+                    log_every=20),
         "smoke": dict(_GAN_COMMON, data="digits", image_size=16, batch_size=16, dense_steps=6, dcgan_steps=6,
-                      sample_every=3, monitor_every=3, collapse_warmup=0, fid_samples=64, log_every=2),
+                      balance_steps=4, sample_every=3, monitor_every=3, collapse_warmup=0, fid_samples=64,
+                      log_every=2),
     },
 }
 
@@ -209,7 +211,10 @@ class Outputs:
                 picked[0]["metrics"] if one else {r: self.runs[r]["metrics"] for r in runs}),
         }
         # Rewritten after every artifact, so a notebook that stops half-way still leaves a true record.
-        (self.folder / ARTIFACTS).write_text(json.dumps(self.artifacts, indent=1) + "\n", encoding="utf-8")
+        # The runs come along, so pages can quote a run's numbers (see coursekit.results).
+        runs = {r: {**self.runs[r], "torch": torch.__version__} for r in self.runs if "config" in self.runs[r]}
+        record = {"artifacts": self.artifacts, "runs": runs}
+        (self.folder / ARTIFACTS).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,23 +278,25 @@ def _execute(path: Path, out_dir: Path, mode_name: str, workdir: Path, timeout: 
     return nb
 
 
-def _declared_artifacts(out_dir: Path, notebook: str) -> dict:
-    """The notebook's own record of its files, checked against the files it actually wrote."""
+def _declared_artifacts(out_dir: Path, notebook: str) -> tuple[dict, dict]:
+    """(artifacts, runs): the notebook's own record of its files, checked against the files it
+    actually wrote, and of the runs behind them."""
     record = out_dir / ARTIFACTS
     if not record.is_file():
         raise RenderError(f"{notebook}: the notebook saved no outputs (no {ARTIFACTS}); "
                           f"save them with ganlib.render.Outputs")
-    artifacts = json.loads(record.read_text(encoding="utf-8"))
+    declared = json.loads(record.read_text(encoding="utf-8"))
+    artifacts = declared["artifacts"]
     written = {p.name for p in out_dir.iterdir() if p.name != ARTIFACTS}
     if set(artifacts) != written:
         raise RenderError(f"{notebook}: files written {sorted(written)} differ from those recorded {sorted(artifacts)}")
-    return artifacts
+    return artifacts, declared["runs"]
 
 
 def read_manifest(generated: Path) -> dict:
     path = generated / MANIFEST
     if not path.is_file():
-        return {"format": MANIFEST_FORMAT, "artifacts": {}}
+        return {"format": MANIFEST_FORMAT, "artifacts": {}, "runs": {}}
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != MANIFEST_FORMAT:
         raise RenderError(f"{path}: format {data.get('format')!r} is not {MANIFEST_FORMAT!r}")
@@ -323,18 +330,21 @@ def render_notebook(name: str, mode_name: str, root: Path = ROOT, timeout: int =
             start = time.perf_counter()
             nb = _execute(path, staged, mode_name, Path(work), timeout, root)
             wall = round(time.perf_counter() - start, 1)
-        artifacts = _declared_artifacts(staged, name)
+        artifacts, runs = _declared_artifacts(staged, name)
         (staged / ARTIFACTS).unlink()
         rendered_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         entries = {f"{name}/{file}": {**meta, "mode": mode_name, "git_commit": commit, "rendered": rendered_at,
                                        "bytes": (staged / file).stat().st_size}
                    for file, meta in sorted(artifacts.items())}
+        run_entries = {f"{name}/{run}": {**meta, "mode": mode_name, "git_commit": commit, "rendered": rendered_at}
+                       for run, meta in sorted(runs.items())}
         nb.metadata["ganlib_render"] = {"mode": mode_name, "git_commit": commit, "wall_time_s": wall}
         atomic_write_text(path, nbformat.writes(nb) + "\n")
         _swap_in(staged, generated / name)
         manifest = read_manifest(generated)
-        kept = {k: v for k, v in manifest["artifacts"].items() if not k.startswith(f"{name}/")}
-        manifest["artifacts"] = dict(sorted({**kept, **entries}.items()))
+        for section, new in (("artifacts", entries), ("runs", run_entries)):
+            kept = {k: v for k, v in manifest.get(section, {}).items() if not k.startswith(f"{name}/")}
+            manifest[section] = dict(sorted({**kept, **new}.items()))
         atomic_write_text(generated / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -354,7 +364,7 @@ def check_notebook(name: str, root: Path = ROOT, timeout: int = 600, log=print) 
         start = time.perf_counter()
         _execute(copy_path, out_dir, "smoke", work, timeout, root)
         wall = round(time.perf_counter() - start, 1)
-        artifacts = _declared_artifacts(out_dir, name)
+        artifacts, _runs = _declared_artifacts(out_dir, name)
     log(f"{name}: ran in smoke mode in {wall:.0f} s, {len(artifacts)} artifacts")
     return RenderReport(name, "smoke", wall, artifacts)
 

@@ -108,6 +108,8 @@ def test_render_stores_outputs_and_replaces_the_notebooks_artifacts(tiny_repo):
     assert entry == report.artifacts["tiny/final.png"]
     assert entry["steps"] == 2 and entry["config"]["arch"] == "dense" and "out" not in entry["config"]
     assert entry["git_commit"] == "unknown" and entry["bytes"] == (generated / "tiny" / "final.png").stat().st_size
+    assert set(manifest["runs"]) == {"tiny/r"} and manifest["runs"]["tiny/r"]["steps"] == 2
+    assert manifest["runs"]["tiny/r"]["metrics"]["loss_d"] == entry["metrics"]["loss_d"]
     nb = nbformat.read(tiny_repo / render.NOTEBOOKS / "tiny.ipynb", as_version=4)
     assert nb.cells[0].outputs[0].text == "smoke\n", "the kernel sees the mode the renderer was given"
     assert nb.cells[2].execution_count is not None and nb.metadata["ganlib_render"]["mode"] == "smoke"
@@ -165,7 +167,8 @@ def test_outputs_record_what_made_each_file(tmp_path):
     outputs.record("styled", config={"style_weight": 1e5}, steps=3, seed=1, device="cpu", metrics={"loss": 0.5})
     outputs.save_file("result.png", source, runs=["styled"])
     recorded = json.loads((tmp_path / "out" / render.ARTIFACTS).read_text())
-    entry = recorded["result.png"]
+    entry = recorded["artifacts"]["result.png"]
     assert entry["config"] == {"style_weight": 1e5} and entry["steps"] == 3 and entry["seed"] == 1
+    assert recorded["runs"]["styled"]["metrics"] == {"loss": 0.5}, "runs are kept for pages to quote"
     assert entry["metrics"] == {"loss": 0.5} and entry["device"].startswith("CPU") and entry["wall_time_s"] >= 0
     assert (tmp_path / "out" / "result.png").read_bytes() == b"png"
