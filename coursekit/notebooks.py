@@ -1,4 +1,9 @@
-"""Keep notebook pages notebooks after mkdocs-static-i18n rebuilds the file list.
+"""Notebook pages: kept notebooks after mkdocs-static-i18n rebuilds the file list, translated
+ones given the English outputs, and the links box above each page.
+
+Translations hold prose and code only; `with_english_outputs` puts the outputs `ganlib render`
+stored in the English notebook under the translated text at build time, so six languages share
+one set of pictures and a re-render does not touch any translation.
 
 static-i18n recreates every File in its on_files (priority -100). That drops the NotebookFile
 wrapper mkdocs-jupyter put on `.ipynb` files (ultrabug/mkdocs-static-i18n#198), and because a
@@ -9,7 +14,10 @@ language being built and in every other language: the same slug under `/<lang>/`
 """
 from __future__ import annotations
 
+import copy
+import json
 import os
+from pathlib import Path
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
@@ -58,6 +66,38 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
     page.dest_path = dest
     page.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, dest))
     page.url = url
+
+
+def _code(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def with_english_outputs(translation: dict, english: dict) -> dict:
+    """The translated notebook with the English outputs: the n-th code cell gets the outputs of
+    the English n-th code cell when their code is the same (lint requires it), and none otherwise."""
+    merged = copy.deepcopy(translation)
+    english_code = [cell for cell in english.get("cells", []) if cell.get("cell_type") == "code"]
+    ours = [cell for cell in merged.get("cells", []) if cell.get("cell_type") == "code"]
+    for index, cell in enumerate(ours):
+        theirs = english_code[index] if index < len(english_code) else None
+        same = theirs is not None and _code(theirs) == _code(cell)
+        cell["outputs"] = copy.deepcopy(theirs.get("outputs", [])) if same else []
+        cell["execution_count"] = theirs.get("execution_count") if same else None
+    return merged
+
+
+def write_with_english_outputs(translation: Path, english: Path, target: Path) -> Path:
+    """Writes the merged notebook to `target` (only when it changed, so caches keyed on the
+    file stay valid) and returns `target`."""
+    from coursekit.atomic import write_text_atomic
+
+    merged = with_english_outputs(json.loads(translation.read_text(encoding="utf-8")),
+                                  json.loads(english.read_text(encoding="utf-8")))
+    text = json.dumps(merged, indent=1, ensure_ascii=False) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        write_text_atomic(target, text, overwrite=True)
+    return target
 
 
 def colab_url(repo_url: str | None, repo_path: str) -> str | None:

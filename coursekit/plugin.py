@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.frontmatter import TranslationError
-from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks
+from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks, write_with_english_outputs
 from coursekit.page_fixes import fix_page
 from coursekit.diagrams import DiagramError, localized_diagrams
 from coursekit.i18n import status
@@ -38,6 +38,7 @@ from coursekit.vendor import vendored_assets
 log = get_plugin_logger(__name__)
 GLOSSARY = "glossary.yml"
 STATUS_PAGE = "translation-status.md"
+MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # translated notebooks with the English outputs
 QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 class CourseConfig(Config):
@@ -80,6 +81,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             for translation in find_translations(self.translations_dir, self.docs_dir, languages):
                 self.translations[translation.src_uri] = translation
                 self.sources[translation.src_uri] = translation.path
+                if translation.rel.endswith(".ipynb"):  # its prose with the English outputs
+                    self.sources[translation.src_uri] = write_with_english_outputs(
+                        translation.path, self.docs_dir / translation.rel,
+                        self.root / MERGED_NOTEBOOKS / translation.lang / translation.rel)
             self._add_glossary_pages(languages)
             self._add_status_pages()
             self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
@@ -205,13 +210,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return fix_page(output)
 
     def _notebook_links(self, page, lang: str, config) -> str:
-        """Download, "Open in Colab" (the file this language's page is built from) and local-run help."""
-        source = Path(page.file.abs_src_path)
+        """Download, "Open in Colab" (this language's file in the repository) and local-run help."""
+        source = Path(page.file.abs_src_path)  # for a translation, the copy with the English outputs
         # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
         beside = PurePosixPath(page.file.dest_uri).parent / source.name
         download = get_relative_url(beside.as_posix(), page.url)
         try:
-            repo_path = source.resolve().relative_to(self.root.resolve()).as_posix()
+            in_repo = self.edit_paths.get(page.file.src_uri, source)
+            repo_path = Path(in_repo).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             repo_path = None
         colab = colab_url(config.repo_url, repo_path) if repo_path else None

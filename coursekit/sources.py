@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from coursekit.frontmatter import TranslationMeta, read_translation_meta
-from coursekit.gitblob import file_blob_id
+from coursekit.i18n.diff import english_changed
 
 PAGE_SUFFIXES = {".md", ".ipynb"}
 
@@ -53,6 +53,4 @@ def find_translations(translations_dir: Path, docs_dir: Path, languages: list[st
 def read_translation(lang: str, rel: str, path: Path, docs_dir: Path) -> Translation:
     """The translation at `path` of docs/`rel`, with its front matter checked and freshness known."""
     meta = read_translation_meta(path, expected_source=rel)
-    english = docs_dir / rel
-    stale = english.is_file() and file_blob_id(english) != meta.source_blob
-    return Translation(lang, rel, path, meta, stale)
+    return Translation(lang, rel, path, meta, english_changed(docs_dir / rel, meta))

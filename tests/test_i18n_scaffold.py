@@ -41,10 +41,16 @@ def test_new_markdown_copies_english_with_front_matter(site):
 
 
 def test_new_notebook_and_quiz(site):
+    english = site / "docs/notebooks/first-look.ipynb"
+    rendered = json.loads(english.read_text())
+    rendered["cells"][1].update(outputs=[{"output_type": "stream", "name": "stdout", "text": ["42\n"]}], execution_count=7)
+    english.write_text(json.dumps(rendered))
     notebook = new_translation(site, "de", "notebooks/first-look.ipynb", today=DAY)
     data = json.loads(notebook.read_text(encoding="utf-8"))
     assert data["metadata"]["translation"]["source"] == "notebooks/first-look.ipynb"
-    assert data["cells"] == json.loads((site / "docs/notebooks/first-look.ipynb").read_text())["cells"]
+    assert [c["source"] for c in data["cells"]] == [c["source"] for c in rendered["cells"]]
+    assert data["cells"][1]["outputs"] == [] and data["cells"][1]["execution_count"] is None, \
+        "the site shows the English outputs, so a translation starts without them"
     quiz = new_translation(site, "de", "quiz/gan-pre.yml", today=DAY)
     assert read_translation_meta(quiz, expected_source="quiz/gan-pre.yml").source_blob == file_blob_id(site / "quiz/gan-pre.yml")
     # a quiz translation has text per id and no answer key, so the copy takes that shape

@@ -84,6 +84,25 @@ def test_stale_notebook_counts_cell_text_not_json(site):
     assert row.state == STALE and (row.added, row.removed) == (1, 1)
 
 
+def test_a_rerendered_notebook_keeps_its_translations_fresh(site):
+    english = site / "docs/notebooks/first-look.ipynb"
+    nb = json.loads(english.read_text())
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["tensor([...])\n"]}]
+    nb["cells"][1]["execution_count"] = 1
+    nb["metadata"]["ganlib_render"] = {"mode": "cpu"}
+    english.write_text(json.dumps(nb, indent=1))
+    commit(site, "Notebook: rendered")
+    row = rows_by(collect(site))[("sv", "notebooks/first-look.ipynb")]
+    assert row.state == FRESH, "outputs, execution counts and metadata are not the translator's business"
+    assert is_stale(site, "sv", "notebooks/first-look.ipynb")[0] is False
+    assert english_diff(site, "sv", "notebooks/first-look.ipynb").fresh
+    nb["cells"][0]["source"] = ["# A first look\n", "\n", "A generator turns noise into pictures.\n"]
+    english.write_text(json.dumps(nb, indent=1))
+    commit(site, "Notebook: wording")
+    row = rows_by(collect(site))[("sv", "notebooks/first-look.ipynb")]
+    assert row.state == STALE and (row.added, row.removed) == (1, 1)
+
+
 def test_orphaned_and_invalid(site):
     write(site, "translations/da/lessons/old.md", front_matter(site, "index.md").replace("index.md", "lessons/old.md") + "x\n")
     write(site, "translations/sl/index.md", "---\nsource: index.md\nsource_blob: nope\ntranslated: 2026-11-22\n---\n# Domov\n")

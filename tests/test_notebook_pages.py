@@ -2,6 +2,7 @@
 built from in Colab, and says in its own language how to run it locally."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -9,7 +10,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 
 from conftest import LANGUAGES, ROOT, lang_prefix
-from coursekit.notebooks import colab_url
+from coursekit.notebooks import colab_url, with_english_outputs
 from coursekit.strings import ui
 
 NOTEBOOKS = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
@@ -34,7 +35,12 @@ def test_notebook_pages_link_download_and_colab(built_site, lang):
         assert served.is_file() and served.suffix == ".ipynb", f"{lang}: {download.group(1)} is not published"
         translated = ROOT / "translations" / lang / rel
         source = translated if lang != "en" and translated.is_file() else ROOT / "docs" / rel
-        assert served.read_bytes() == source.read_bytes(), "the download is this language's notebook"
+        if source == translated:  # this language's prose with the English outputs
+            expected = with_english_outputs(json.loads(translated.read_text(encoding="utf-8")),
+                                            json.loads((ROOT / "docs" / rel).read_text(encoding="utf-8")))
+            assert json.loads(served.read_text(encoding="utf-8")) == expected, "the download is this language's notebook"
+        else:
+            assert served.read_bytes() == source.read_bytes(), "the download is the English notebook"
         colab = re.search(r'<a href="(https://colab\.research\.google\.com/[^"]+)">([^<]+)</a>', box)
         assert colab and colab.group(2) == ui(lang, "notebook_colab")
         assert colab.group(1).endswith("/blob/main/" + source.relative_to(ROOT).as_posix())
@@ -49,3 +55,37 @@ def test_notebook_pages_link_download_and_colab(built_site, lang):
 ])
 def test_colab_url_comes_from_repo_url(repo_url, expected):
     assert colab_url(repo_url, "docs/notebooks/a.ipynb") == expected
+
+
+def test_translated_notebooks_get_the_english_outputs():
+    code = lambda src, outputs, count: {"cell_type": "code", "source": src, "outputs": outputs, "execution_count": count,
+                                        "metadata": {}}
+    picture = [{"output_type": "display_data", "data": {"image/png": "iVBOR"}, "metadata": {}}]
+    english = {"cells": [{"cell_type": "markdown", "source": "# A GAN", "metadata": {}},
+                         code("train()", picture, 3), code("plot()", [{"output_type": "stream", "text": "x"}], 4)]}
+    translation = {"cells": [{"cell_type": "markdown", "source": "# En GAN", "metadata": {}},
+                             code(["train", "()"], [{"output_type": "stream", "text": "stale"}], 9),
+                             code("plot(fig)", [], None), code("extra()", picture, 1)],
+                   "metadata": {"translation": {"source": "notebooks/x.ipynb"}}}
+    merged = with_english_outputs(translation, english)
+    assert merged["cells"][0]["source"] == "# En GAN" and merged["metadata"] == translation["metadata"]
+    assert merged["cells"][1]["outputs"] == picture and merged["cells"][1]["execution_count"] == 3
+    assert merged["cells"][2]["outputs"] == [] and merged["cells"][2]["execution_count"] is None, "code differs"
+    assert merged["cells"][3]["outputs"] == [], "no English cell to take outputs from"
+    assert translation["cells"][1]["outputs"][0]["text"] == "stale", "the translation itself is not changed"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_languages_notebook_page_has_its_prose_and_the_shared_pictures(built_site, lang):
+    for rel in NOTEBOOKS:
+        english = json.loads((ROOT / "docs" / rel).read_text(encoding="utf-8"))
+        pictures = sum(1 for cell in english["cells"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+        translated = ROOT / "translations" / lang / rel
+        if lang == "en" or not translated.is_file():
+            continue
+        _, html = page_html(built_site, lang, rel)
+        heading = next(c for c in json.loads(translated.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+        title = "".join(heading["source"]).splitlines()[0].lstrip("# ").strip()
+        assert title in html, f"{lang}: {rel} does not show its own title {title!r}"
+        shown = len(re.findall(r'<img[^>]+src="data:image/png;base64,', html))
+        assert shown >= pictures, f"{lang}: {rel} shows {shown} of the {pictures} English output pictures"

@@ -3,7 +3,9 @@ against today's English file.
 
 Notebooks are compared by their cells' text (a header line per cell, then its source): outputs,
 execution counts and metadata are not translated, and diffing the raw JSON would bury the
-sentences a translator needs among quoting and output noise.
+sentences a translator needs among quoting and output noise. For the same reason a notebook
+translation stays fresh when only the English outputs change (`english_changed`): re-rendering
+the notebooks must not send every translator back to work.
 
 A translation imported from a text this repository never had (see coursekit.i18n.importer)
 carries the null blob id, NULL_BLOB; it is stale by definition and has no earlier text to show.
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursekit.frontmatter import TranslationError, TranslationMeta, read_translation_meta
-from coursekit.gitblob import GitError, file_blob_id, read_blob
+from coursekit.gitblob import GitError, blob_id, file_blob_id, read_blob
 from coursekit.i18n.site import I18nError, english_path, english_rel, translation_path
 
 NULL_BLOB = "0" * 40
@@ -62,6 +64,24 @@ def english_then(root: Path, meta: TranslationMeta) -> bytes | None:
     if meta.source_blob == NULL_BLOB:
         return None
     return read_blob(root, meta.source_blob)
+
+
+def english_changed(english: Path, meta: TranslationMeta) -> bool:
+    """Has the English file at `english` changed for a translator since `meta.source_blob`?
+    Any byte counts, except in a notebook, where only the cells' text does. A missing English
+    file has not changed (the page is orphaned, which is reported elsewhere)."""
+    if not english.is_file():
+        return False
+    now = english.read_bytes()
+    if blob_id(now) == meta.source_blob:
+        return False
+    if not english.name.endswith(".ipynb") or meta.source_blob == NULL_BLOB:
+        return True
+    try:
+        then = read_blob(english.parent, meta.source_blob)
+    except GitError:
+        return True
+    return then is None or readable_text(then, english.name) != readable_text(now, english.name)
 
 
 def blob_line(path: Path) -> int:
@@ -112,9 +132,9 @@ def english_diff(root: Path, lang: str, source: str, context: int = 3) -> Englis
             why = (f"was made from English text {meta.source_blob[:12]} that is not in this repository's history "
                    "(a shallow clone? run `git fetch --unshallow`; or a blob id mistyped)")
         raise NoEarlierText(f"{shown}:{blob_line(path)}: this translation {why}; compare it with all of {english_rel(source)}")
-    if then == now:
-        return EnglishDiff(source, meta, True, "", 0, 0)
     old, new = readable_text(then, source), readable_text(now, source)
+    if then == now or old == new and source.endswith(".ipynb"):
+        return EnglishDiff(source, meta, True, "", 0, 0)
     added, removed = count_changes(old, new)
     name = english_rel(source)
     lines = difflib.unified_diff(

@@ -38,6 +38,9 @@ def new_translation(root: Path, lang: str, source: str, force: bool = False, tod
     text = english.read_text(encoding="utf-8")
     if english.suffix == ".ipynb":
         notebook = json.loads(text)
+        for cell in notebook.get("cells", []):
+            if cell.get("cell_type") == "code":  # the site shows the English outputs (coursekit.notebooks)
+                cell["outputs"], cell["execution_count"] = [], None
         notebook.setdefault("metadata", {})["translation"] = {"source": source, "source_blob": blob, "translated": today.isoformat()}
         result = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
     elif is_quiz(source):

@@ -1,6 +1,7 @@
 """Translation status: for each language and page, fresh, stale, missing, orphaned or invalid.
 
-- fresh: the translation's `source_blob` is today's English blob;
+- fresh: the translation's `source_blob` is today's English blob (for a notebook: a blob whose
+  cells have today's text; see coursekit.i18n.diff.english_changed);
 - stale: it is not; `added`/`removed` count the English lines changed since (None when the
   earlier English text is not in git history);
 - missing: no translation file;
@@ -19,9 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from coursekit.frontmatter import TranslationError, TranslationMeta, read_translation_meta
-from coursekit.gitblob import GitError, file_blob_id
+from coursekit.gitblob import GitError
 from coursekit.strings import StringTable
-from coursekit.i18n.diff import english_then, count_changes, readable_text
+from coursekit.i18n.diff import english_changed, english_then, count_changes, readable_text
 from coursekit.i18n.site import (
     english_path, english_sources, translated_languages, translation_path, translation_sources,
 )
@@ -54,8 +55,7 @@ def is_stale(root: Path, lang: str, source: str) -> tuple[bool, TranslationMeta 
     if not path.is_file():
         return False, None
     meta = read_translation_meta(path, expected_source=source)
-    english = english_path(root, source)
-    return english.is_file() and file_blob_id(english) != meta.source_blob, meta
+    return english_changed(english_path(root, source), meta), meta
 
 
 def collect(root: Path, languages: list[str] | None = None) -> list[StatusRow]:
