@@ -23,6 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.frontmatter import TranslationError
+from coursekit import results
 from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks, write_with_english_outputs
 from coursekit.page_fixes import fix_page
 from coursekit.diagrams import DiagramError, localized_diagrams
@@ -59,6 +60,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.languages = [lang.locale for lang in self.i18n.config.languages]
         self.default_language = self.i18n.default_language
         self.jupyter = config.plugins.get("mkdocs-jupyter")
+        self.rendered_runs = results.load_runs(self.docs_dir)
         return config
 
     def on_serve(self, server, config, builder):
@@ -180,6 +182,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     on_post_build = CombinedEvent(_keep_notebook_cache, _finish_site)
 
     # -- pages ---------------------------------------------------------------------------
+    def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
+        try:  # numbers from the notebooks' render (coursekit.results)
+            return results.fill(markdown_text, self.rendered_runs, self.i18n.current_language)
+        except results.ResultError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
+
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
         if DEMO_PLACEHOLDER in html:

@@ -57,15 +57,8 @@ class StyleBenchConfig:
     tv_weight: float = StyleConfig.tv_weight
 
 
-SAMPLES = ("astronaut", "coffee", "rocket", "chelsea")
-
-
 def _sample_or_file(name: str):
-    if name in SAMPLES:
-        from skimage import data
-
-        return getattr(data, name)()
-    return name
+    return images.sample_image(name) if name in images.SAMPLES else name
 
 
 # ---------------------------------------------------------------------------------------------

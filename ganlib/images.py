@@ -22,6 +22,19 @@ class ImageError(ValueError):
     """An image that cannot be read or written; the message is one line naming the file."""
 
 
+# Colour pictures that ship with scikit-image, so examples and benchmarks need no download.
+SAMPLES = ("astronaut", "chelsea", "coffee", "rocket", "immunohistochemistry", "hubble_deep_field")
+
+
+def sample_image(name: str) -> Image.Image:
+    """scikit-image's bundled sample picture `name` (one of SAMPLES) as an RGB image."""
+    if name not in SAMPLES:
+        raise ImageError(f"no sample image {name!r}; choose one of {', '.join(SAMPLES)}")
+    from skimage import data
+
+    return Image.fromarray(getattr(data, name)()).convert("RGB")
+
+
 def load_image(path: str | os.PathLike, size: int | None = None, what: str = "image") -> Image.Image:
     """Read `path` as an 8-bit RGB image, upright, with its longer side scaled to `size` if given."""
     path = Path(path)

@@ -96,3 +96,40 @@ def image_grid(images, nrow: int = 8, scale: int = 2):
     array = grid.mul(255).round().to(torch.uint8)[0].cpu().numpy()
     image = Image.fromarray(array)
     return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+
+
+def image_row(pictures: dict, height: float = 3.0):
+    """PIL images side by side, each titled with its key (content, style, result, ...)."""
+    plt = _pyplot()
+    widths = [p.width / p.height for p in pictures.values()]
+    fig, axes = plt.subplots(1, len(pictures), figsize=(height * sum(widths) + 0.2 * len(pictures), height + 0.4),
+                             squeeze=False, gridspec_kw={"width_ratios": widths})
+    for ax, (title, picture) in zip(axes[0], pictures.items()):
+        ax.imshow(picture)
+        ax.set_title(title)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def style_loss_curves(history: list[dict], config):
+    """Each weighted loss term of a style transfer, and their sum, over the loss evaluations of
+    every pyramid level in turn (dotted lines mark where a larger level starts)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    x = list(range(1, len(history) + 1))
+    weights = {"content": config.content_weight, "style": config.style_weight, "tv": config.tv_weight}
+    for term, weight in weights.items():
+        if weight:
+            ax.plot(x, [weight * row[term] for row in history], label=f"{term} × {weight:g}")
+    ax.plot(x, [row["total"] for row in history], label="total", color="black", linewidth=1)
+    for i in range(1, len(history)):
+        if history[i]["level"] != history[i - 1]["level"]:
+            ax.axvline(i + 0.5, color="grey", linestyle=":")
+    ax.set_yscale("log")
+    ax.set_xlabel("loss evaluation")
+    ax.set_ylabel("weighted loss")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig

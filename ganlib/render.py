@@ -47,6 +47,8 @@ MANIFEST_FORMAT = "ganlib-render-manifest/1"
 # Run sizes per notebook and mode. "full" is for a GPU; "cpu" must finish in under 30 minutes on
 # two cores; "smoke" only proves the notebook still runs (a few seconds of training).
 _GAN_COMMON = dict(latent_dim=64, seed=0, log_every=10, checkpoint_every=100_000, keep_checkpoints=1, quiet=True)
+_STYLE_COMMON = dict(content="chelsea", style="immunohistochemistry", content_weight=1.0, style_weight=10.0,
+                     tv_weight=0.01, seed=0, style_weights=[1.0, 10.0, 100.0], tv_weights=[0.0, 0.01, 0.1])
 SETTINGS: dict[str, dict[str, dict]] = {
     "gan-pytorch": {
         "full": dict(_GAN_COMMON, data="mnist", image_size=32, batch_size=128, dense_steps=5000, dcgan_steps=5000,
@@ -58,6 +60,13 @@ SETTINGS: dict[str, dict[str, dict]] = {
         "smoke": dict(_GAN_COMMON, data="digits", image_size=16, batch_size=16, dense_steps=6, dcgan_steps=6,
                       balance_steps=4, sample_every=3, monitor_every=3, collapse_warmup=0, fid_samples=64,
                       log_every=2),
+    },
+    # Chelsea the cat painted with the texture of a stained tissue sample: both pictures ship
+    # with scikit-image. VGG-19 features need a download, so the CPU render uses random ones.
+    "style-transfer": {
+        "full": dict(_STYLE_COMMON, features="vgg19", size=512, steps=300, coarse_steps=100, pyramid=3),
+        "cpu": dict(_STYLE_COMMON, features="random", size=256, steps=150, coarse_steps=60, pyramid=2),
+        "smoke": dict(_STYLE_COMMON, features="random", size=48, steps=3, coarse_steps=2, pyramid=1),
     },
 }
 
@@ -96,12 +105,37 @@ def settings(notebook: str) -> dict:
     return {"mode": mode(), "threads": threads, **copy.deepcopy(SETTINGS[notebook][mode()])}
 
 
+def _fields(config_class, settings: dict, changes: dict) -> dict:
+    names = {f.name for f in dataclasses.fields(config_class)}
+    return {**{k: v for k, v in settings.items() if k in names}, **changes}
+
+
 def train_fields(settings: dict, **changes) -> dict:
     """The entries of `settings` that are TrainConfig fields, with `changes` applied."""
     from ganlib.train import TrainConfig
 
-    names = {f.name for f in dataclasses.fields(TrainConfig)}
-    return {**{k: v for k, v in settings.items() if k in names}, **changes}
+    return _fields(TrainConfig, settings, changes)
+
+
+def style_fields(settings: dict, **changes) -> dict:
+    """The entries of `settings` that are StyleConfig fields, with `changes` applied."""
+    from ganlib.style import StyleConfig
+
+    return _fields(StyleConfig, settings, changes)
+
+
+def feature_network(kind: str, log=print):
+    """(name, network) for style transfer, falling back to random features when VGG-19's
+    weights cannot be had (offline, nothing cached)."""
+    from ganlib.features import WeightsError, build_features
+
+    try:
+        return kind, build_features(kind, progress=False)
+    except WeightsError as exc:
+        if kind == "random":
+            raise
+        log(f"{kind} features are not available here ({str(exc).splitlines()[0]}); using random features instead")
+        return "random", build_features("random")
 
 
 def load_training_images(data: str, image_size: int, log=print):
@@ -178,6 +212,24 @@ class Outputs:
         self.runs.setdefault(run, {}).update(config=config, metrics=metrics, steps=steps, seed=seed,
                                              device=describe_device(str(device)))
 
+    def record_style(self, run: str, result, config) -> dict:
+        """Keeps a finished style transfer's config and final loss terms; returns those terms."""
+        last_per_level: dict[int, int] = {}
+        for row in result.history:
+            last_per_level[row["level"]] = row["eval"]
+        final = result.history[-1] if result.history else {}
+        metrics = {k: round(final[k], 5) for k in ("content", "style", "tv", "total") if k in final}
+        from ganlib.style import resolve_device
+
+        self.record(run, config=dataclasses.asdict(config), steps=sum(last_per_level.values()), seed=config.seed,
+                    device=str(resolve_device(config.device)), metrics=metrics)
+        return metrics
+
+    def save_image(self, filename: str, image, runs: list[str], metrics: dict | None = None) -> None:
+        """A PIL image (a stylized picture) saved as `filename`."""
+        image.save(self.folder / filename, quality=90)  # quality: JPEG only
+        self._note(filename, runs, metrics)
+
     def save_file(self, filename: str, source: str | Path, runs: list[str], metrics: dict | None = None) -> None:
         """Copies `source` (an image a run wrote) into the outputs as `filename`."""
         target = self.folder / filename
@@ -185,9 +237,13 @@ class Outputs:
         self._note(filename, runs, metrics)
 
     def save_figure(self, filename: str, figure, runs: list[str], metrics: dict | None = None) -> None:
-        """A matplotlib figure as a PNG; the figure itself still shows in the notebook."""
+        """A matplotlib figure as PNG, or JPEG for a .jpg name (photos: a tenth of the size);
+        the figure itself still shows in the notebook."""
         target = self.folder / filename
-        figure.savefig(target, dpi=100, bbox_inches="tight", metadata={"Software": None})
+        if target.suffix.lower() in (".jpg", ".jpeg"):
+            figure.savefig(target, dpi=100, bbox_inches="tight", pil_kwargs={"quality": 85})
+        else:
+            figure.savefig(target, dpi=100, bbox_inches="tight", metadata={"Software": None})
         self._note(filename, runs, metrics)
 
     def _note(self, filename: str, runs: list[str], metrics: dict | None) -> None:

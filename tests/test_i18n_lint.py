@@ -151,6 +151,20 @@ def test_headings_and_code_blocks_must_match_the_english_text(site):
     assert any("has {#game}" in m and "links to #game need it" in m for m in found)
 
 
+def test_result_placeholders_are_kept(site):
+    quoted = "It reached a cFID of {{ result gan-pytorch/dcgan cfid }} in {{ result gan-pytorch/dcgan steps }} steps.\n"
+    write(site, "docs/lessons/gan/index.md", LESSON + "\n" + quoted)
+    commit(site, "English: a rendered number")
+    danish = "Den nåede en cFID på {{ result gan-pytorch/dcgan cfid }} efter {{ result gan-pytorch/dcgan steps }} trin.\n"
+    path = translate(site, "da", "lessons/gan/index.md", DANISH + "\n" + danish)
+    assert lint(site, [path]) == []
+    path = translate(site, "da", "lessons/gan/index.md", DANISH + "\nDen nåede en cFID på 1,76 efter "
+                     "{{ result gan-pytorch/dcgan step }} trin.\n")
+    found = messages(lint(site, [path]))
+    assert any(m.startswith("the English text quotes {{ result gan-pytorch/dcgan cfid }}") for m in found)
+    assert any(m.startswith("{{ result gan-pytorch/dcgan step }} is not in the English text") for m in found)
+
+
 def test_shape_is_compared_with_the_english_text_it_was_translated_from(site):
     # English gains a section and a code block: the Danish text is stale, not broken.
     write(site, "docs/lessons/gan/index.md", LESSON + "\n## Further reading\n\n```python\nprint('more')\n```\n")

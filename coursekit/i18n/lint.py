@@ -15,6 +15,7 @@ Per file under translations/<lang>/:
   page), `on*=` event attributes (in tags or `{ attribute lists }`), `javascript:`/`vbscript:`
   and non-image `data:` URLs, inline styles that hide text;
 - notebooks: code cells the same as the English ones; no outputs (warning: the site shows the English outputs);
+- result placeholders: the `{{ result RUN KEY }}` values of the English text, no more, no fewer;
 - glossary (warning): a glossary term the English text uses should appear in the
   language's own words (translations/<lang>/glossary.yml).
 """
@@ -200,6 +201,7 @@ class _Checker:
         if english is not None:
             _, english_body, _ = split_markdown(english)
             self._same_shape(rel, body, english_body, add_body)
+            self._same_results(rel, body, english_body, add_body)
             self._glossary(lang, body, english_body, add_body)
 
     def _links(self, lang: str, rel: str, body: str, masked: str, add, page_anchors: set[str] | None = None) -> None:
@@ -291,6 +293,20 @@ class _Checker:
                        f"keep it on the translated heading, links to #{heading.explicit_id} need it")
         self._same_code(name, [(b.line, b.info, b.code) for b in mdscan.code_blocks(body)],
                         [(b.line, b.info, b.code) for b in mdscan.code_blocks(english)], add, "code block")
+
+    def _same_results(self, rel: str, body: str, english: str, add) -> None:
+        """The `{{ result RUN KEY }}` placeholders (coursekit.results) of the English text, each kept."""
+        from collections import Counter
+
+        from coursekit.results import PLACEHOLDER, placeholders
+
+        ours, theirs = Counter(placeholders(body)), Counter(placeholders(english))
+        for missing in sorted(theirs - ours):
+            add(1, f"the English text quotes {{{{ result {missing} }}}} ({english_rel(rel)}); keep the placeholder, "
+                   "the build writes the rendered value in its place")
+        for match in PLACEHOLDER.finditer(mdscan.mask(body)):
+            if f"{match['run']} {match['key']}" not in theirs:
+                add(mdscan.line_of(body, match.start()), f"{match.group()} is not in the English text ({english_rel(rel)})")
 
     def _same_code(self, name: str, ours: list, theirs: list, add, what: str) -> None:
         if len(ours) != len(theirs):
