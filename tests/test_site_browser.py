@@ -11,7 +11,8 @@ from coursekit.diagrams import LABELS_FILE, load_labels, merge_labels
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "lessons/gan/", "notebooks/first-look/", "notebooks/gan-pytorch/"]
+PAGES = ["", "lessons/gan/", "lessons/gan/style-transfer/", "notebooks/first-look/", "notebooks/gan-pytorch/",
+         "notebooks/style-transfer/"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
