@@ -368,8 +368,10 @@ def _swap_in(staged: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def render_notebook(name: str, mode_name: str, root: Path = ROOT, timeout: int = 3600, log=print) -> RenderReport:
-    """Executes docs/notebooks/<name>.ipynb in place and publishes its outputs with the manifest."""
+def render_notebook(name: str, mode_name: str, root: Path = ROOT, timeout: int = 3600, log=print,
+                    commit: str | None = None) -> RenderReport:
+    """Executes docs/notebooks/<name>.ipynb in place and publishes its outputs with the manifest.
+    `commit` is the code's commit id, taken before the first notebook of a batch was rewritten."""
     import nbformat
 
     from ganlib.checkpoint import atomic_write_text
@@ -377,7 +379,7 @@ def render_notebook(name: str, mode_name: str, root: Path = ROOT, timeout: int =
     path = root / NOTEBOOKS / f"{name}.ipynb"
     generated = root / GENERATED
     generated.mkdir(parents=True, exist_ok=True)
-    commit = git_commit(root)
+    commit = commit or git_commit(root)
     staged = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=generated))
     staged.chmod(0o755)  # mkdtemp makes it private; the published folder must be readable
     try:
@@ -457,12 +459,13 @@ def run_cli(args) -> int:
         raise UsageError("--check always runs in smoke mode; leave out --mode")
     if args.threads:
         os.environ["GANLIB_THREADS"] = str(args.threads)
+    commit = git_commit()  # before the first notebook is rewritten, which would make the tree look dirty
     try:
         for name in names:
             if args.check:
                 check_notebook(name, timeout=args.timeout)
             else:
-                render_notebook(name, args.mode or default_mode(), timeout=args.timeout)
+                render_notebook(name, args.mode or default_mode(), timeout=args.timeout, commit=commit)
     except RenderError as exc:
         print(f"ganlib: error: {exc}", file=sys.stderr)
         return 1
