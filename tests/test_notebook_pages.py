@@ -79,7 +79,8 @@ def test_translated_notebooks_get_the_english_outputs():
 def test_each_languages_notebook_page_has_its_prose_and_the_shared_pictures(built_site, lang):
     for rel in NOTEBOOKS:
         english = json.loads((ROOT / "docs" / rel).read_text(encoding="utf-8"))
-        pictures = sum(1 for cell in english["cells"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+        pictures = sum(1 for cell in english["cells"] for out in cell.get("outputs", [])
+                       if {"image/png", "image/jpeg"} & set(out.get("data", {})))
         translated = ROOT / "translations" / lang / rel
         if lang == "en" or not translated.is_file():
             continue
@@ -87,5 +88,5 @@ def test_each_languages_notebook_page_has_its_prose_and_the_shared_pictures(buil
         heading = next(c for c in json.loads(translated.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
         title = "".join(heading["source"]).splitlines()[0].lstrip("# ").strip()
         assert title in html, f"{lang}: {rel} does not show its own title {title!r}"
-        shown = len(re.findall(r'<img[^>]+src="data:image/png;base64,', html))
+        shown = len(re.findall(r'<img[^>]+src="data:image/(?:png|jpeg);base64,', html))
         assert shown >= pictures, f"{lang}: {rel} shows {shown} of the {pictures} English output pictures"
