@@ -46,9 +46,12 @@ def test_every_rendered_notebook_has_its_outputs_published():
 
 
 def _referenced_images(path: Path, text: str):
+    # A translation's links are written as from its English page: translations/<lang>/x -> docs/x.
+    rel = path.relative_to(ROOT)
+    page = ROOT / "docs" / Path(*rel.parts[2:]) if rel.parts[0] == "translations" else path
     for target in IMAGE_LINK.findall(text):
         if "assets/generated/" in target:
-            yield (path.parent / target).resolve()
+            yield (page.parent / target).resolve()
 
 
 def test_every_generated_image_the_pages_reference_exists():

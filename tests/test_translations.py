@@ -11,9 +11,7 @@ from coursekit.i18n.status import FRESH, collect
 
 # English pages whose translations are still being written, each with the reason. Empty means
 # every language has every page; a page leaves this set in the commit that translates it.
-NOT_YET: dict[str, str] = {
-    "notebooks/gan-pytorch.ipynb": "issue 8: its prose is translated together with the style-transfer notebook",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def test_every_language_has_every_page_made_from_todays_english():
