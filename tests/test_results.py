@@ -44,3 +44,15 @@ def test_every_placeholder_in_the_real_pages_has_a_rendered_value():
     assert quoted, "the lesson quotes rendered numbers"
     manifest = json.loads((ROOT / "docs" / results.MANIFEST).read_text(encoding="utf-8"))
     assert set(runs) == set(manifest["runs"])
+
+
+@pytest.mark.parametrize("lang", ["en", "da", "sv", "nl", "de", "sl"])
+def test_the_built_lesson_shows_the_rendered_numbers_in_its_language(built_site, lang):
+    from conftest import lang_prefix
+
+    runs = results.load_runs(ROOT / "docs")
+    html = (built_site / lang_prefix(lang) / "lessons" / "gan" / "index.html").read_text(encoding="utf-8")
+    assert "{{ result" not in html
+    for run in ("gan-pytorch/dcgan", "gan-pytorch/strong-d", "gan-pytorch/strong-d-skip"):
+        shown = results.format_value(runs[run]["metrics"]["cfid"], lang)
+        assert shown in html, f"{lang}: the lesson does not show {run}'s cFID as {shown}"
