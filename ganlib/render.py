@@ -213,14 +213,15 @@ class Outputs:
                                              device=describe_device(str(device)))
 
     def record_style(self, run: str, result, config) -> dict:
-        """Keeps a finished style transfer's config and final loss terms; returns those terms."""
+        """Keeps a finished style transfer's config and final loss terms; returns those terms.
+        Its steps are the loss evaluations summed over the pyramid levels."""
+        from ganlib.style import resolve_device
+
         last_per_level: dict[int, int] = {}
         for row in result.history:
             last_per_level[row["level"]] = row["eval"]
         final = result.history[-1] if result.history else {}
         metrics = {k: round(final[k], 5) for k in ("content", "style", "tv", "total") if k in final}
-        from ganlib.style import resolve_device
-
         self.record(run, config=dataclasses.asdict(config), steps=sum(last_per_level.values()), seed=config.seed,
                     device=str(resolve_device(config.device)), metrics=metrics)
         return metrics

@@ -175,3 +175,19 @@ def test_outputs_record_what_made_each_file(tmp_path):
     assert recorded["runs"]["styled"]["metrics"] == {"loss": 0.5}, "runs are kept for pages to quote"
     assert entry["metrics"] == {"loss": 0.5} and entry["device"].startswith("CPU") and entry["wall_time_s"] >= 0
     assert (tmp_path / "out" / "result.png").read_bytes() == b"png"
+
+
+def test_a_style_run_is_recorded_with_its_evaluations_over_all_levels(tmp_path):
+    from types import SimpleNamespace
+
+    from ganlib.style import StyleConfig
+
+    outputs = render.Outputs("st", folder=tmp_path / "out")
+    history = [{"level": 0, "eval": e, "content": 0.5, "style": 2.0, "tv": 0.1, "total": 3.0} for e in (1, 2, 3)]
+    history += [{"level": 1, "eval": e, "content": 0.4, "style": 1.0 / e, "tv": 0.1, "total": 1.5} for e in (1, 2)]
+    config = StyleConfig(size=64, steps=2, coarse_steps=3, pyramid=2, features="random", device="cpu")
+    metrics = outputs.record_style("base", SimpleNamespace(history=history), config)
+    assert metrics == {"content": 0.4, "style": 0.5, "tv": 0.1, "total": 1.5}, "the last evaluation's terms"
+    record = outputs.runs["base"]
+    assert record["steps"] == 5 and record["seed"] == config.seed and record["config"]["coarse_steps"] == 3
+    assert record["device"].startswith("CPU")
