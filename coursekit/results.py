@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+from coursekit.i18n.mdscan import mask
+
 MANIFEST = Path("assets/generated/manifest.json")  # under docs/
 PLACEHOLDER = re.compile(r"\{\{\s*result\s+(?P<run>[\w.-]+/[\w.=-]+)\s+(?P<key>\w+)\s*\}\}")
 RUN_FIELDS = ("steps", "wall_time_s", "seed")
@@ -33,15 +35,14 @@ def load_runs(docs_dir: Path) -> dict[str, dict]:
     return json.loads(path.read_text(encoding="utf-8")).get("runs", {})
 
 
-def _found(text: str):
-    from coursekit.i18n.mdscan import mask
-
-    return PLACEHOLDER.finditer(mask(text))  # same positions as in `text`, code blanked out
+def find(text: str):
+    """The placeholder matches in `text` outside code, at their positions in `text`."""
+    return PLACEHOLDER.finditer(mask(text))  # mask blanks code out and keeps every position
 
 
 def placeholders(text: str) -> list[str]:
     """Each placeholder in `text` (outside code), normalised to "RUN KEY", in order."""
-    return [f"{m['run']} {m['key']}" for m in _found(text)]
+    return [f"{m['run']} {m['key']}" for m in find(text)]
 
 
 def format_value(value, lang: str) -> str:
@@ -69,7 +70,7 @@ def lookup(runs: dict[str, dict], run: str, key: str):
 def fill(text: str, runs: dict[str, dict], lang: str) -> str:
     """`text` with every placeholder replaced by its value; ResultError for one that cannot be."""
     parts, end = [], 0
-    for m in _found(text):
+    for m in find(text):
         parts += [text[end:m.start()], format_value(lookup(runs, m["run"], m["key"]), lang)]
         end = m.end()
     return "".join(parts) + text[end:]

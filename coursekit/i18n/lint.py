@@ -25,12 +25,14 @@ import html
 import json
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 import yaml
 
+from coursekit import results
 from coursekit.frontmatter import TranslationError, TranslationMeta, read_translation_meta, split_markdown
 from coursekit.gitblob import GitError, read_blob
 from coursekit.i18n import mdscan
@@ -296,15 +298,11 @@ class _Checker:
 
     def _same_results(self, rel: str, body: str, english: str, add) -> None:
         """The `{{ result RUN KEY }}` placeholders (coursekit.results) of the English text, each kept."""
-        from collections import Counter
-
-        from coursekit.results import PLACEHOLDER, placeholders
-
-        ours, theirs = Counter(placeholders(body)), Counter(placeholders(english))
+        ours, theirs = Counter(results.placeholders(body)), Counter(results.placeholders(english))
         for missing in sorted(theirs - ours):
             add(1, f"the English text quotes {{{{ result {missing} }}}} ({english_rel(rel)}); keep the placeholder, "
                    "the build writes the rendered value in its place")
-        for match in PLACEHOLDER.finditer(mdscan.mask(body)):
+        for match in results.find(body):
             if f"{match['run']} {match['key']}" not in theirs:
                 add(mdscan.line_of(body, match.start()), f"{match.group()} is not in the English text ({english_rel(rel)})")
 
