@@ -81,7 +81,12 @@ def english_changed(english: Path, meta: TranslationMeta) -> bool:
         then = read_blob(english.parent, meta.source_blob)
     except GitError:
         return True
-    return then is None or readable_text(then, english.name) != readable_text(now, english.name)
+    return then is None or not same_for_translator(then, now, english.name)
+
+
+def same_for_translator(then: bytes, now: bytes, name: str) -> bool:
+    """The same bytes, or for a notebook the same cells' text (outputs are not translated)."""
+    return then == now or (name.endswith(".ipynb") and readable_text(then, name) == readable_text(now, name))
 
 
 def blob_line(path: Path) -> int:
@@ -132,9 +137,9 @@ def english_diff(root: Path, lang: str, source: str, context: int = 3) -> Englis
             why = (f"was made from English text {meta.source_blob[:12]} that is not in this repository's history "
                    "(a shallow clone? run `git fetch --unshallow`; or a blob id mistyped)")
         raise NoEarlierText(f"{shown}:{blob_line(path)}: this translation {why}; compare it with all of {english_rel(source)}")
-    old, new = readable_text(then, source), readable_text(now, source)
-    if then == now or old == new and source.endswith(".ipynb"):
+    if same_for_translator(then, now, source):
         return EnglishDiff(source, meta, True, "", 0, 0)
+    old, new = readable_text(then, source), readable_text(now, source)
     added, removed = count_changes(old, new)
     name = english_rel(source)
     lines = difflib.unified_diff(
