@@ -23,6 +23,8 @@ from urllib.parse import quote, urlsplit
 
 from mkdocs.structure.files import Files
 
+from coursekit.i18n.diff import cell_source
+
 
 def page_dest(src_uri: str, use_directory_urls: bool) -> tuple[str, str]:
     """(dest_path, url) of the page for the notebook `src_uri` (without any language suffix)."""
@@ -68,11 +70,6 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
     page.url = url
 
 
-def _code(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
 def with_english_outputs(translation: dict, english: dict) -> dict:
     """The translated notebook with the English outputs: the n-th code cell gets the outputs of
     the English n-th code cell when their code is the same (lint requires it), and none otherwise."""
@@ -81,7 +78,7 @@ def with_english_outputs(translation: dict, english: dict) -> dict:
     ours = [cell for cell in merged.get("cells", []) if cell.get("cell_type") == "code"]
     for index, cell in enumerate(ours):
         theirs = english_code[index] if index < len(english_code) else None
-        same = theirs is not None and _code(theirs) == _code(cell)
+        same = theirs is not None and cell_source(theirs) == cell_source(cell)
         cell["outputs"] = copy.deepcopy(theirs.get("outputs", [])) if same else []
         cell["execution_count"] = theirs.get("execution_count") if same else None
     return merged

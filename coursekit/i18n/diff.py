@@ -37,12 +37,15 @@ def readable_text(data: bytes, name: str) -> str:
         cells = json.loads(text).get("cells", [])
     except (json.JSONDecodeError, AttributeError):
         return text
-    parts = []
-    for number, cell in enumerate(cells, 1):
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        parts.append(f"# --- cell {number} ({cell.get('cell_type', '?')}) ---\n{source.rstrip()}\n")
+    parts = [f"# --- cell {number} ({cell.get('cell_type', '?')}) ---\n{cell_source(cell).rstrip()}\n"
+             for number, cell in enumerate(cells, 1)]
     return "\n".join(parts)
+
+
+def cell_source(cell: dict) -> str:
+    """A notebook cell's source as one string (nbformat stores a string or a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def count_changes(old: str, new: str) -> tuple[int, int]:

@@ -36,7 +36,7 @@ from coursekit import results
 from coursekit.frontmatter import TranslationError, TranslationMeta, read_translation_meta, split_markdown
 from coursekit.gitblob import GitError, read_blob
 from coursekit.i18n import mdscan
-from coursekit.i18n.diff import NULL_BLOB, english_then
+from coursekit.i18n.diff import NULL_BLOB, cell_source, english_then
 from coursekit.i18n.mojibake import signatures
 from coursekit.i18n.site import (
     DOCS, TRANSLATIONS, TRANSLATION_SUFFIXES, english_rel, english_sources, generated_pages, is_quiz,
@@ -346,7 +346,7 @@ class _Checker:
             return
         cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
         locate = _SourceLines(text, cells)
-        markdown = [(index, _source(cell)) for index, cell in enumerate(cells) if cell.get("cell_type") == "markdown"]
+        markdown = [(index, cell_source(cell)) for index, cell in enumerate(cells) if cell.get("cell_type") == "markdown"]
         anchors = set().union(*(mdscan.anchors(source) for _, source in markdown)) if markdown else set()
         for index, source in markdown:
             first = locate.cell_line(index)
@@ -370,8 +370,8 @@ class _Checker:
                 return
             name = english_rel(rel)
             english_lines = _SourceLines(english, english_cells)
-            ours = [(locate.cell_line(i), "", _source(c)) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
-            theirs = [(english_lines.cell_line(i), "", _source(c)) for i, c in enumerate(english_cells) if c.get("cell_type") == "code"]
+            ours = [(locate.cell_line(i), "", cell_source(c)) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
+            theirs = [(english_lines.cell_line(i), "", cell_source(c)) for i, c in enumerate(english_cells) if c.get("cell_type") == "code"]
             self._same_code(name, ours, theirs, add, "code cell")
 
     # -- YAML (quiz, glossary, diagram labels) ------------------------------------------------------
@@ -449,11 +449,6 @@ class _Checker:
             add(problem.line, problem.message, WARNING if problem.severity == "warning" else ERROR)
 
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
 def _code_only(code: str) -> list[str]:
     """The lines of code that must match the English: comments, blank lines and trailing
     `# comments` left out (those are translated)."""
@@ -468,7 +463,7 @@ class _SourceLines:
         lines = text.splitlines()
         self.starts, cursor = [], 0
         for cell in cells:
-            first = (_source(cell).splitlines(keepends=True) or [""])[0]
+            first = (cell_source(cell).splitlines(keepends=True) or [""])[0]
             needles = {json.dumps(first, ensure_ascii=False)[1:-1], json.dumps(first)[1:-1]} if first else set()
             line = cursor + 1
             for number in range(cursor, len(lines)):
