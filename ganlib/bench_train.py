@@ -237,18 +237,21 @@ def _optimizations(device: torch.device, cfg: BenchConfig) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ganlib.cli import count, positive_int, weight
+
     d = BenchConfig()
     p.add_argument("--image-size", type=int, default=d.image_size, choices=(16, 28, 32, 64, 128),
                    help=f"image side (default {d.image_size})")
-    p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"batch size (default {d.batch_size})")
-    p.add_argument("--width", type=int, default=d.width, help=f"G and D base width (default {d.width})")
-    p.add_argument("--steps", type=int, default=d.steps, help=f"timed steps per round (default {d.steps})")
-    p.add_argument("--warmup", type=int, default=d.warmup, help=f"untimed steps first (default {d.warmup})")
-    p.add_argument("--repeats", type=int, default=d.repeats, help=f"alternating rounds, best kept (default {d.repeats})")
-    p.add_argument("--workers", type=int, default=d.workers, help=f"baseline DataLoader workers (default {d.workers})")
+    p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"batch size (default {d.batch_size})")
+    p.add_argument("--width", type=positive_int, default=d.width, help=f"G and D base width (default {d.width})")
+    p.add_argument("--steps", type=positive_int, default=d.steps, help=f"timed steps per round (default {d.steps})")
+    p.add_argument("--warmup", type=positive_int, default=d.warmup, help=f"untimed steps first (default {d.warmup})")
+    p.add_argument("--repeats", type=positive_int, default=d.repeats,
+                   help=f"alternating rounds, best kept (default {d.repeats})")
+    p.add_argument("--workers", type=count, default=d.workers, help=f"baseline DataLoader workers (default {d.workers})")
     p.add_argument("--device", default=d.device, help="auto, cpu or cuda (default auto)")
     p.add_argument("--compile", action="store_true", help="torch.compile in the optimized path")
-    p.add_argument("--fid-seconds", type=float, default=d.fid_seconds,
+    p.add_argument("--fid-seconds", type=weight, default=d.fid_seconds,
                    help="also train each path this many seconds and compare cFID (default 0: skip)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
 
@@ -256,17 +259,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run_cli(args: argparse.Namespace) -> int:
     from ganlib.cli import UsageError
 
-    for name in ("batch_size", "width", "steps", "repeats"):
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, not {getattr(args, name)}")
-    if args.warmup < 1 or args.workers < 0 or args.fid_seconds < 0:
-        raise UsageError("--warmup must be at least 1, --workers and --fid-seconds at least 0")
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         raise UsageError("--device cuda was asked for, but PyTorch sees no CUDA GPU")
     cfg = BenchConfig(image_size=args.image_size, batch_size=args.batch_size, width=args.width, steps=args.steps,
                       warmup=args.warmup, repeats=args.repeats, workers=args.workers, device=args.device,
                       compile=args.compile, fid_seconds=args.fid_seconds)
-    if cfg.batch_size * 1 > 1797:
+    if cfg.batch_size > 1797:
         raise UsageError(f"--batch-size {cfg.batch_size} exceeds the 1797 digits images")
     result = run_benchmark(cfg, log=lambda m: print(m, flush=True))
     if args.json:

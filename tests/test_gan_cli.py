@@ -35,7 +35,8 @@ def test_train_then_sample_then_evaluate(tmp_path, capsys):
     (["train", "--resume", "/no/such/run"], "config.json does not exist"),
     (["sample", "/no/such/checkpoint.pt"], "checkpoint /no/such/checkpoint.pt does not exist"),
     (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
-    (["bench", "train", "--steps", "0"], "--steps must be at least 1"),
+    (["bench", "train", "--steps", "0"], "argument --steps: '0' must be at least 1"),
+    (["bench", "train", "--fid-seconds", "-5"], "argument --fid-seconds: '-5' must be a finite number >= 0"),
     (["bench"], "required: bench_command"),
     (["sample", "run", "--device", "cuda:7"], "no CUDA GPU"),
 ])
