@@ -119,8 +119,8 @@ class TrainConfig:
             (0 <= self.label_smoothing < 1, "label_smoothing", "in [0, 1)"),
             (0 <= self.ema_decay < 1, "ema_decay", "in [0, 1)"),
             (self.latent_dim >= 1, "latent_dim", ">= 1"),
-            (self.lr_g > 0 or math.isnan(self.lr_g), "lr_g", "> 0"),
-            (self.lr_d > 0 or math.isnan(self.lr_d), "lr_d", "> 0"),
+            (math.isfinite(self.lr_g) and self.lr_g > 0, "lr_g", "a finite number > 0"),
+            (math.isfinite(self.lr_d) and self.lr_d > 0, "lr_d", "a finite number > 0"),
             (self.keep_checkpoints >= 1, "keep_checkpoints", ">= 1"),
             (min(self.log_every, self.sample_every, self.checkpoint_every) >= 1,
              "log_every/sample_every/checkpoint_every", ">= 1"),
@@ -159,13 +159,16 @@ class TrainResult:
 # Set-up helpers
 # ---------------------------------------------------------------------------------------------
 
-def _distributed() -> tuple[int, int, int]:
-    """(rank, world_size, local_rank), starting the process group when launched by torchrun."""
+def _distributed(device_type: str) -> tuple[int, int, int]:
+    """(rank, world_size, local_rank), starting the process group when launched by torchrun.
+
+    NCCL for CUDA tensors, gloo for CPU ones (also on a machine that has a GPU but trains on the
+    CPU); GANLIB_DIST_BACKEND overrides."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
         return 0, 1, 0
     if not dist.is_initialized():
-        backend = "nccl" if torch.cuda.is_available() and os.environ.get("GANLIB_DIST_BACKEND") != "gloo" else "gloo"
+        backend = os.environ.get("GANLIB_DIST_BACKEND") or ("nccl" if device_type == "cuda" else "gloo")
         dist.init_process_group(backend)
     return dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", "0"))
 
@@ -342,7 +345,7 @@ def train(cfg: TrainConfig, *, resume: bool = False, on_step: Callable[[int], ob
 def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None) -> TrainResult:
     cfg.validate()
     cfg = cfg.resolved()
-    rank, world, local_rank = _distributed()
+    rank, world, local_rank = _distributed(torch.device(cfg.device).type)
     is_main = rank == 0
     device = _device(cfg, local_rank, world)
     on_cuda = device.type == "cuda"
@@ -361,6 +364,11 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     cfg = dataclasses.replace(cfg, out=str(run_dir))
     if is_main and not resume and ckpt.latest_checkpoint(run_dir) is not None:
         raise ConfigError(f"{run_dir} already holds a run; continue it with --resume {run_dir} or choose another --out")
+    if is_main and not resume and (run_dir / "config.json").exists():
+        # A run stopped before its first checkpoint: nothing to resume, and a new run would mix its
+        # metrics and sample grids with the old ones.
+        raise ConfigError(f"{run_dir} holds a run stopped before its first checkpoint, so it cannot be resumed; "
+                          f"delete that folder or choose another --out")
     if is_main:
         (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     log = _RunLog(run_dir, cfg.quiet, is_main)
@@ -472,7 +480,8 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
         return {"config": model_config, "generator": G.state_dict(), "discriminator": D.state_dict(),
                 "generator_ema": G_ema.state_dict() if G_ema is not None else None,
                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
-                "noise_rng": [s.cpu() for s in states], "torch_rng": torch.get_rng_state(), "world_size": world}
+                "noise_rng": [s.cpu() for s in states], "torch_rng": torch.get_rng_state(), "world_size": world,
+                "backend": dist.get_backend() if world > 1 else None}
 
     last_good = ckpt.latest_checkpoint(run_dir) if is_main else None
 
@@ -493,7 +502,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     window = torch.zeros(5, device=device, dtype=torch.float64)  # sums: loss_d, loss_g, D(x), D(G(z)), count
     skipped_in_window = 0
     window_start, window_start_step = time.perf_counter(), start_step
-    collapse_flag = ""
+    collapse_flag, bar_status = "", ""
     images_per_step = B * cfg.d_steps * world
 
     if is_main and start_step == 0 and cfg.steps > 0:
@@ -580,9 +589,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
                                      f"loss_g={record['loss_g']:.4g}")
             if is_main:
                 write_record(record)
-                bar.set_postfix_str(f"D {record['loss_d']:.3f} G {record['loss_g']:.3f} "
-                                    f"D(x) {record['d_real']:.2f} D(G(z)) {record['d_fake']:.2f} "
-                                    f"{record['images_per_s']:.0f} img/s{collapse_flag}", refresh=False)
+                bar_status = (f"D {record['loss_d']:.3f} G {record['loss_g']:.3f} D(x) {record['d_real']:.2f} "
+                              f"D(G(z)) {record['d_fake']:.2f} {record['images_per_s']:.0f} img/s")
+                bar.set_postfix_str(bar_status + collapse_flag, refresh=False)
             window.zero_()
             skipped_in_window = 0
             window_start, window_start_step = time.perf_counter(), step
@@ -597,12 +606,11 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
                 collapsed = collapsed and step >= cfg.collapse_warmup
                 write_record({"step": step, "kind": "monitor", "diversity_ratio": round(ratio, 4),
                               "collapsed": collapsed})
+                collapse_flag = " MODE COLLAPSE?" if collapsed else ""
+                bar.set_postfix_str(bar_status + collapse_flag, refresh=False)  # now, not at the next log step
                 if collapsed:
-                    collapse_flag = " MODE COLLAPSE?"
                     log.warn(f"step {step}: possible mode collapse: sample diversity is {ratio:.2f} of the real "
                              f"data's (threshold {cfg.collapse_threshold}); see samples/step_{step:07d}.png")
-                else:
-                    collapse_flag = ""
             if scorer is not None and cfg.eval_every and step % cfg.eval_every == 0 and not final:
                 scores = scorer.score(metrics.generate(sampler(), cfg.fid_samples, cfg.latent_dim, device, cfg.seed + step))
                 write_record({"step": step, "kind": "eval", **scores})

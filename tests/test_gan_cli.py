@@ -30,6 +30,7 @@ def test_train_then_sample_then_evaluate(tmp_path, capsys):
     (["train", "--image-size", "20"], "invalid choice: 20"),
     (["train", "--batch-size", "many"], "'many' is not a whole number"),
     (["train", "--lr-g", "fast"], "'fast' is not a number"),
+    (["train", "--lr-g", "nan"], "lr_g = nan is invalid; it must be a finite number > 0"),
     (["train", "--data", "imagenet"], "unknown dataset 'imagenet'"),
     (["train", "--data", "folder:/no/such/folder", "--steps", "1"], "/no/such/folder does not exist"),
     (["train", "--label-smoothing", "1.5"], "label_smoothing = 1.5 is invalid"),
@@ -63,6 +64,8 @@ def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, c
     assert run_ganlib(["train", *TINY, "--steps", "2", "--data", f"folder:{folder}", "--out", run], capsys)[0] == 0
     status, _, err = run_ganlib(["evaluate", run], capsys)
     assert status == 2 and "no feature classifier" in err
+    status, _, err = run_ganlib(["evaluate", run, "--classifier", bogus], capsys)
+    assert status == 2 and "is not a ganlib feature-classifier file" in err and len(err.strip().splitlines()) == 1
 
 
 def test_resume_refuses_to_change_the_model(tmp_path, capsys):
@@ -80,13 +83,19 @@ def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     out_json = tmp_path / "bench.json"
     status, out, err = run_ganlib(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
                                 "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
-                                "--json", out_json], capsys)
+                                "--fid-seconds", "0.5", "--json", out_json], capsys)
     assert status == 0, err
     result = json.loads(out_json.read_text())
     assert result["baseline_best"] > 0 and result["optimized_best"] > 0
     assert result["speedup"] == pytest.approx(result["optimized_best"] / result["baseline_best"])
     assert f"speed-up: {result['speedup']:.2f}x" in out
     assert "torch" in result["versions"] and result["device"].startswith("CPU")
+    # Equal wall-clock time: both paths trained for the same seconds, and both scored.
+    same_time = result["equal_time"]
+    assert same_time["seconds"] == 0.5 and "not comparable with Inception FID" in same_time["note"]
+    for side in ("baseline", "optimized"):
+        assert same_time[side]["steps"] >= 1 and same_time[side]["cfid"] > 0
+    assert f"after 0.5 s of training each: baseline {same_time['baseline']['steps']} steps" in out
 
 
 def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):

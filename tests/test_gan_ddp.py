@@ -34,7 +34,7 @@ def test_two_process_ddp_training(tmp_path):
     state = ckpt.load_checkpoint(run)
     # Each checkpoint compared both ranks' weights (the run stops if they differ); here we check the
     # run really had two ranks with their own noise streams.
-    assert state["step"] == 6 and state["world_size"] == 2
+    assert state["step"] == 6 and state["world_size"] == 2 and state["backend"] == "gloo"
     assert len(state["noise_rng"]) == 2 and not torch.equal(*state["noise_rng"])
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in records if r["kind"] == "train"] == [3, 6]

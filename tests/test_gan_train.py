@@ -139,6 +139,27 @@ def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys):
     assert "possible mode collapse" in capsys.readouterr().err
 
 
+def test_collapse_shows_in_the_progress_bar_at_the_step_it_is_found(tmp_path, capsys):
+    # The check at step 4 comes after that step's log line; the bar must not wait for the next one.
+    train(tiny(tmp_path, steps=4, log_every=4, monitor_every=4, collapse_threshold=10.0, collapse_warmup=0,
+               quiet=False))
+    bar_lines = [line for line in capsys.readouterr().err.split("\r") if "img/s" in line]
+    assert bar_lines and "MODE COLLAPSE?" in bar_lines[-1]
+
+
+def test_a_run_stopped_before_its_first_checkpoint_is_not_appended_to(tmp_path):
+    def stop(step):
+        if step == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(tiny(tmp_path, steps=20, checkpoint_every=10), images=white_images(), on_step=stop)
+    metrics_before = (tmp_path / "run" / "metrics.jsonl").read_text()
+    with pytest.raises(ConfigError, match="stopped before its first checkpoint"):
+        train(tiny(tmp_path, steps=20), images=white_images())
+    assert (tmp_path / "run" / "metrics.jsonl").read_text() == metrics_before
+
+
 def test_time_limit_and_callback_end_the_run_early(tmp_path):
     run = train(tiny(tmp_path, steps=1000), images=white_images(), on_step=lambda s: s == 3)
     assert run.step == 3 and ckpt.load_checkpoint(run.run_dir)["step"] == 3
