@@ -517,7 +517,8 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
             out_of_time = bool(flag.item())
         final = step == cfg.steps or out_of_time
-        log_now = step % cfg.log_every == 0 or final
+        # Checkpoint steps are log steps too: the divergence checks run before anything is saved.
+        log_now = step % cfg.log_every == 0 or step % cfg.checkpoint_every == 0 or final
         grad_norm_d = None
         # Discriminator: maximise log D(x) + log(1 - D(G(z))).
         for j in range(cfg.d_steps):

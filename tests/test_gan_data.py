@@ -96,6 +96,16 @@ def test_huge_images_are_skipped(messy_folder, monkeypatch):
     assert len(images) == 6
 
 
+def test_folder_images_are_centre_cropped(tmp_path):
+    # A wide picture in three vertical bands: red, green, blue. The square crop keeps the middle one.
+    band = np.zeros((30, 90, 3), dtype=np.uint8)
+    band[:, :30, 0] = band[:, 30:60, 1] = band[:, 60:, 2] = 255
+    Image.fromarray(band).save(tmp_path / "wide.png")
+    images, _ = load_folder_uint8(tmp_path, 16, 3)
+    means = images[0].float().mean(dim=(1, 2))
+    assert means[1] > 240 and means[0] < 15 and means[2] < 15
+
+
 def test_folder_without_usable_images_is_an_error(tmp_path):
     (tmp_path / "a.png").write_text("nope")
     with pytest.raises(DataError, match="none of the 1 image files"):

@@ -130,6 +130,24 @@ def test_nan_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path):
     assert all(torch.isfinite(t).all() for t in good["generator"].values())
 
 
+def test_exploding_loss_stops_the_run_before_a_checkpoint_is_saved(tmp_path):
+    # Any real loss is above 1e-6; the checkpoint step (3) is not a multiple of log_every (5).
+    with pytest.raises(TrainingDiverged, match=r"step 3 .*mean loss above 1e-06.*no checkpoint was written"):
+        train(tiny(tmp_path, steps=10, log_every=5, checkpoint_every=3, diverge_loss=1e-6), images=white_images())
+    assert ckpt.list_checkpoints(tmp_path / "run") == []
+
+
+def test_quiet_prints_nothing_and_fused_adam_is_used_on_the_cpu(tmp_path, capsys):
+    run = train(tiny(tmp_path, steps=2))
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+    assert "done: " in (run.run_dir / "train.log").read_text()  # quiet on the terminal, not in the log
+    from ganlib.train import _make_adam
+
+    opt = _make_adam(torch.nn.Linear(2, 2).parameters(), 1e-3, tiny(tmp_path), torch.device("cpu"))
+    assert opt.defaults["fused"] is True
+
+
 def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys):
     # A threshold above any possible ratio makes every check a "collapse": the plumbing is what is tested.
     run = train(tiny(tmp_path, steps=4, monitor_every=2, collapse_threshold=10.0, collapse_warmup=0))
