@@ -159,38 +159,22 @@ def _decode_image(path: Path, size: int, channels: int) -> np.ndarray:
     """One file -> (size, size, channels) uint8, centre-cropped; raises on anything unusable."""
     from PIL import Image, ImageOps
 
+    from ganlib.images import to_rgb
+
     with Image.open(path) as img:
         if img.width * img.height > MAX_SOURCE_PIXELS:
             raise ValueError(f"too large ({img.width}x{img.height})")
         # JPEG can decode at 1/2, 1/4, 1/8 scale directly: far less work for big photos.
         img.draft("RGB" if channels == 3 else "L", (size * 2, size * 2))
         img.load()  # truncated files fail here, not later
-        img = ImageOps.exif_transpose(img)  # phone photos store their rotation in EXIF
-        img = _to_8bit_mode(img, channels)
+        # Upright 8-bit RGB whatever the file held (EXIF rotation, 16-bit, CMYK, alpha over white),
+        # by the same function style transfer uses.
+        img = to_rgb(img)
+        if channels == 1:
+            img = img.convert("L")
         img = ImageOps.fit(img, (size, size), method=Image.Resampling.LANCZOS)
         array = np.asarray(img, dtype=np.uint8)
     return array[:, :, None] if array.ndim == 2 else array
-
-
-def _to_8bit_mode(img, channels: int):
-    """Bring any Pillow mode to 8-bit L or RGB: alpha over white, 16-bit scaled (not clipped), CMYK converted."""
-    from PIL import Image
-
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # Pillow's own I -> L conversion clips at 255, turning 16-bit photos white; scale instead.
-        wide = np.asarray(img, dtype=np.int64)
-        top = 65535 if wide.max() > 255 else 255
-        img = Image.fromarray((wide * 255 // top).clip(0, 255).astype(np.uint8), "L")
-    elif img.mode == "F":
-        values = np.asarray(img, dtype=np.float64)
-        span = float(values.max() - values.min()) or 1.0
-        img = Image.fromarray(((values - values.min()) * 255 / span).astype(np.uint8), "L")
-    if img.mode == "P":
-        img = img.convert("RGBA")
-    if img.mode in ("RGBA", "LA", "PA"):
-        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
-        img = Image.alpha_composite(background, img.convert("RGBA"))
-    return img.convert("RGB" if channels == 3 else "L")
 
 
 def find_image_files(folder: Path) -> list[Path]:

@@ -52,6 +52,8 @@ def messy_folder(tmp_path):
     _save(Image.new("RGBA", (32, 32), (0, 0, 0, 0)), root / "transparent.png")
     # 16-bit grey at half scale: must come out mid grey, not clipped to white.
     _save(Image.fromarray(np.full((32, 32), 32768, dtype=np.uint16)), root / "deep16.png")
+    # A dark 16-bit picture (200 of 65535) stays dark: the file's bit depth sets the scale, not its values.
+    _save(Image.fromarray(np.full((32, 32), 200, dtype=np.uint16)), root / "dark16.png")
     _save(Image.new("CMYK", (32, 32), (0, 255, 255, 0)), root / "print.jpg")  # red in CMYK
     # EXIF orientation 6 (rotate 90 clockwise): a wide image with a white left half becomes tall,
     # white on top.
@@ -72,16 +74,17 @@ def messy_folder(tmp_path):
 
 def test_messy_folder_loads_good_images_and_reports_skips(messy_folder):
     images, report = load_folder_uint8(messy_folder, 16, 3)
-    assert images.shape == (8, 3, 16, 16) and images.dtype == torch.uint8
+    assert images.shape == (9, 3, 16, 16) and images.dtype == torch.uint8
     assert sorted(n.split("/")[-1] for n, _ in report.skipped) == ["empty.webp", "notes.png", "truncated.jpg"]
     summary = report.summary()
-    assert "8 images loaded" in summary and "skipped 3" in summary and "truncated.jpg" in summary
+    assert "9 images loaded" in summary and "skipped 3" in summary and "truncated.jpg" in summary
 
     files = sorted(p.relative_to(messy_folder).as_posix() for p in gdata.find_image_files(messy_folder)
                    if p.name not in ("truncated.jpg", "notes.png", "empty.webp"))
     by_name = dict(zip(files, images))
     assert by_name["transparent.png"].float().mean() > 250  # alpha over white
     assert 120 <= by_name["deep16.png"].float().mean() <= 135  # 16-bit scaled, not clipped
+    assert by_name["dark16.png"].float().mean() < 3
     red = by_name["print.jpg"].float().mean((1, 2))
     assert red[0] > 200 and red[1] < 60 and red[2] < 60  # CMYK converted to RGB
     rotated = by_name["rotated.jpg"].float().mean(0)
@@ -93,7 +96,7 @@ def test_huge_images_are_skipped(messy_folder, monkeypatch):
     images, report = load_folder_uint8(messy_folder, 16, 3)
     too_large = sorted(n.split("/")[-1] for n, why in report.skipped if "too large" in why)
     assert too_large == ["good.JPG", "good.png"]
-    assert len(images) == 6
+    assert len(images) == 7
 
 
 def test_folder_images_are_centre_cropped(tmp_path):
