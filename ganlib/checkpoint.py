@@ -30,6 +30,21 @@ class CheckpointError(Exception):
     """A checkpoint is missing, unreadable or belongs to another configuration."""
 
 
+def load_tensors(path: Path, map_location="cpu") -> Any:
+    """`torch.load(path, weights_only=True)`; anything unreadable raises ValueError("Type: first line").
+
+    Truncated, foreign and unsafe pickles fail in many different ways; callers turn the reason into
+    a one-line message naming the file. The protocol warning a foreign pickle causes is silenced:
+    it would be a second line that says nothing useful.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:  # noqa: BLE001
+        raise ValueError(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else 'no detail'}") from None
+
+
 def atomic_write(path: Path, write: Callable[[io.BufferedWriter], Any]) -> None:
     """Write a file through a temporary file in the same folder, then rename it into place.
 
@@ -96,11 +111,9 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
     if not path.is_file():
         raise CheckpointError(f"checkpoint {path} does not exist")
     try:
-        with warnings.catch_warnings():  # a foreign pickle's protocol warning says nothing useful here
-            warnings.simplefilter("ignore", UserWarning)
-            data = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - truncated, foreign or unsafe pickles all land here
-        raise CheckpointError(f"cannot read checkpoint {path}: {str(exc).splitlines()[0][:160]}") from None
+        data = load_tensors(path, map_location)
+    except ValueError as exc:
+        raise CheckpointError(f"cannot read checkpoint {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a ganlib GAN checkpoint")
     if data.get("version", 0) > VERSION:

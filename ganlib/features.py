@@ -169,11 +169,12 @@ def load_vgg19_state_dict(weights: str | Path | None = None, progress: bool = Tr
         path = Path(weights)
         if not path.is_file():
             raise WeightsError(f"weights file {path} not found")
+        from ganlib.checkpoint import load_tensors
+
         try:
-            return torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:  # pickle, zip and torch errors all mean "not a readable state dict"
-            raise WeightsError(f"cannot read {path} as a PyTorch state dict ({type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0] if str(exc) else 'no detail'})") from None
+            return load_tensors(path)
+        except ValueError as exc:  # pickle, zip and torch errors all mean "not a readable state dict"
+            raise WeightsError(f"cannot read {path} as a PyTorch state dict ({exc})") from None
     import torchvision
 
     try:

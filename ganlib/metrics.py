@@ -94,10 +94,12 @@ def classifier_path(dataset: str) -> Path | None:
 
 
 def load_classifier(path: Path, device: torch.device | str = "cpu") -> FeatureClassifier:
+    from ganlib.checkpoint import load_tensors
+
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # not a torch file at all: unpickling fails in many ways
-        raise ValueError(f"{path} is not a ganlib feature-classifier file ({type(exc).__name__})") from None
+        data = load_tensors(path)
+    except ValueError as exc:
+        raise ValueError(f"{path} is not a ganlib feature-classifier file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != CLASSIFIER_FORMAT:
         raise ValueError(f"{path} is not a ganlib feature-classifier file")
     model = FeatureClassifier(data["channels"], data["num_classes"], data["feature_dim"])
