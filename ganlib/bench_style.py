@@ -296,19 +296,21 @@ def _describe(cfg: StyleConfig, device: torch.device) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ganlib.cli import count, positive_int
+
     d = StyleBenchConfig()
     p.add_argument("--content", default=d.content, help=f"content image file or scikit-image sample (default {d.content})")
     p.add_argument("--style", default=d.style, help=f"style image file or scikit-image sample (default {d.style})")
-    p.add_argument("--size", type=int, default=d.size, help=f"longer side of the output (default {d.size})")
+    p.add_argument("--size", type=positive_int, default=d.size, help=f"longer side of the output (default {d.size})")
     p.add_argument("--features", choices=("vgg19", "random"), default=d.features, help="feature network (default vgg19)")
     p.add_argument("--weights", metavar="FILE", help="local VGG19 state dict instead of torchvision's download")
-    p.add_argument("--baseline-steps", type=int, default=d.baseline_steps,
+    p.add_argument("--baseline-steps", type=positive_int, default=d.baseline_steps,
                    help=f"baseline evaluations that set the target loss (default {d.baseline_steps})")
-    p.add_argument("--pyramid", type=int, default=d.pyramid, help=f"ganlib's pyramid levels (default {d.pyramid})")
-    p.add_argument("--coarse-steps", type=int, default=d.coarse_steps, help="ganlib's evaluations per coarse level")
-    p.add_argument("--threads", type=int, help="CPU threads for PyTorch (default: its own choice)")
-    p.add_argument("--warmup", type=int, default=d.warmup, help=f"untimed evaluations per size first (default {d.warmup})")
-    p.add_argument("--repeats", type=int, default=d.repeats, help=f"alternating timed rounds, best kept (default {d.repeats})")
+    p.add_argument("--pyramid", type=positive_int, default=d.pyramid, help=f"ganlib's pyramid levels (default {d.pyramid})")
+    p.add_argument("--coarse-steps", type=count, default=d.coarse_steps, help="ganlib's evaluations per coarse level")
+    p.add_argument("--threads", type=positive_int, help="CPU threads for PyTorch (default: its own choice)")
+    p.add_argument("--warmup", type=count, default=d.warmup, help=f"untimed evaluations per size first (default {d.warmup})")
+    p.add_argument("--repeats", type=positive_int, default=d.repeats, help=f"alternating timed rounds, best kept (default {d.repeats})")
     p.add_argument("--device", default=d.device, help="auto, cpu or cuda (default auto)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
 
@@ -318,11 +320,6 @@ def run_cli(args: argparse.Namespace) -> int:
     from ganlib.features import WeightsError
     from ganlib.style import StyleConfigError
 
-    for name in ("size", "baseline_steps", "repeats", "pyramid", "threads"):
-        if getattr(args, name) is None:
-            continue
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, not {getattr(args, name)}")
     bc = StyleBenchConfig(content=args.content, style=args.style, size=args.size, features=args.features,
                           weights=args.weights, baseline_steps=args.baseline_steps, pyramid=args.pyramid,
                           coarse_steps=args.coarse_steps, repeats=args.repeats, device=args.device,

@@ -93,7 +93,7 @@ def _wide_to_uint8(img: Image.Image) -> np.ndarray:
         full = 65535.0
     elif img.mode == "F":
         full = 1.0 if float(np.nanmax(array, initial=0.0)) <= 1.0 else 255.0
-    else:  # "I": 32-bit integers, which PIL also uses for 16-bit PNGs; guess the range from the data
+    else:  # "I": 32-bit integers, which some formats use for 16-bit data too; guess the range from the data
         peak = int(array.max(initial=0))
         full = 255.0 if peak <= 255 else 65535.0 if peak <= 65535 else float(peak)
     scaled = np.nan_to_num(array.astype(np.float64) / full, nan=0.0)

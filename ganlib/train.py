@@ -159,17 +159,19 @@ class TrainResult:
 # Set-up helpers
 # ---------------------------------------------------------------------------------------------
 
-def _distributed(device_type: str) -> tuple[int, int, int]:
-    """(rank, world_size, local_rank), starting the process group when launched by torchrun.
-
-    NCCL for CUDA tensors, gloo for CPU ones (also on a machine that has a GPU but trains on the
+def dist_backend(device_type: str) -> str:
+    """NCCL for CUDA tensors, gloo for CPU ones (also where a GPU exists but training runs on the
     CPU); GANLIB_DIST_BACKEND overrides."""
+    return os.environ.get("GANLIB_DIST_BACKEND") or ("nccl" if device_type == "cuda" else "gloo")
+
+
+def _distributed(device_type: str) -> tuple[int, int, int]:
+    """(rank, world_size, local_rank), starting the process group when launched by torchrun."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
         return 0, 1, 0
     if not dist.is_initialized():
-        backend = os.environ.get("GANLIB_DIST_BACKEND") or ("nccl" if device_type == "cuda" else "gloo")
-        dist.init_process_group(backend)
+        dist.init_process_group(dist_backend(device_type))
     return dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", "0"))
 
 
@@ -365,9 +367,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     if is_main and not resume and ckpt.latest_checkpoint(run_dir) is not None:
         raise ConfigError(f"{run_dir} already holds a run; continue it with --resume {run_dir} or choose another --out")
     if is_main and not resume and (run_dir / "config.json").exists():
-        # A run stopped before its first checkpoint: nothing to resume, and a new run would mix its
-        # metrics and sample grids with the old ones.
-        raise ConfigError(f"{run_dir} holds a run stopped before its first checkpoint, so it cannot be resumed; "
+        # A run stopped before its first checkpoint (or one of --steps 0): nothing to resume, and a
+        # new run would mix its metrics and sample grids with the old ones.
+        raise ConfigError(f"{run_dir} holds a run that wrote no checkpoint, so it cannot be resumed; "
                           f"delete that folder or choose another --out")
     if is_main:
         (run_dir / "samples").mkdir(parents=True, exist_ok=True)
@@ -446,7 +448,10 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     scorer, collapse = None, None
     if is_main and (cfg.fid_samples > 0 or cfg.monitor_every):
         clf_path = metrics.classifier_path(dataset_key) if dataset_key else None
-        classifier = metrics.load_classifier(clf_path, device) if clf_path else None
+        try:
+            classifier = metrics.load_classifier(clf_path, device) if clf_path else None
+        except ValueError as exc:  # a damaged file in the cache, say
+            raise ConfigError(f"{exc}; delete it or train it again with `ganlib train-classifier`") from None
         if classifier is not None:  # it converts colour to grey (or back) itself
             scorer = metrics.FeatureScorer(classifier, images) if cfg.fid_samples > 0 else None
             embed = lambda x: metrics.embed_images(classifier, x)  # noqa: E731
@@ -486,7 +491,8 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     last_good = ckpt.latest_checkpoint(run_dir) if is_main else None
 
     def diverged(step: int, why: str) -> TrainingDiverged:
-        where = f"last good checkpoint: {last_good}" if last_good else "no checkpoint was written before it"
+        where = (f"last good checkpoint: {last_good}" if last_good else
+                 f"no checkpoint was written before it, so start again with another --out (or delete {run_dir})")
         return TrainingDiverged(f"training diverged at step {step} ({why}); {where}. "
                                 f"Try lower learning rates (--lr-g/--lr-d) or --spectral-norm")
 

@@ -65,7 +65,7 @@ def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, c
     status, _, err = run_ganlib(["evaluate", run], capsys)
     assert status == 2 and "no feature classifier" in err
     status, _, err = run_ganlib(["evaluate", run, "--classifier", bogus], capsys)
-    assert status == 2 and "is not a ganlib feature-classifier file" in err and len(err.strip().splitlines()) == 1
+    assert status == 2 and f"cannot read feature classifier {bogus}" in err and len(err.strip().splitlines()) == 1
 
 
 def test_resume_refuses_to_change_the_model(tmp_path, capsys):

@@ -134,4 +134,4 @@ def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
 
 def test_bench_style_rejects_bad_numbers(capsys):
     status, _, err = run_ganlib(["bench", "style", "--size", "0"], capsys)
-    assert status == 2 and "--size must be at least 1, not 0" in err
+    assert status == 2 and "argument --size: '0' must be at least 1" in err
