@@ -84,6 +84,12 @@ def _cache_dir() -> Path:
 SERVES = {"mnist-5k": "mnist"}
 
 
+def trained_classifier_path(source: str) -> Path:
+    """Where `ganlib train-classifier --data SOURCE` saves by default: in the cache, under the name
+    of the dataset the classifier scores (mnist for mnist-5k)."""
+    return _cache_dir() / "classifiers" / f"{SERVES.get(source, source)}_classifier.pt"
+
+
 def classifier_path(dataset: str) -> Path | None:
     """The weights file for `dataset`: the shipped one, else one the user trained into the cache.
 
@@ -92,7 +98,7 @@ def classifier_path(dataset: str) -> Path | None:
     wins, so published cFID figures do not depend on whose cache computed them.
     """
     shipped = PACKAGE_WEIGHTS / f"{dataset}_classifier.pt"
-    trained = _cache_dir() / "classifiers" / f"{dataset}_classifier.pt"
+    trained = trained_classifier_path(dataset)
     order = (trained, shipped) if dataset in SERVES.values() else (shipped, trained)
     for candidate in order:
         if candidate.is_file():

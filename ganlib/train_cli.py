@@ -227,8 +227,7 @@ def run_train_classifier(args: argparse.Namespace) -> int:
     from ganlib import metrics
     from ganlib.data import DataError
 
-    scored = metrics.SERVES.get(args.data, args.data)
-    out = Path(args.out) if args.out else metrics._cache_dir() / "classifiers" / f"{scored}_classifier.pt"
+    out = Path(args.out) if args.out else metrics.trained_classifier_path(args.data)
     cfg = metrics.ClassifierTraining(dataset=args.data, epochs=args.epochs, seed=args.seed, data_dir=args.data_dir)
     try:
         info = metrics.train_classifier(cfg, out)
