@@ -364,13 +364,15 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
         dist.broadcast_object_list(holder, src=0)
         run_dir = Path(holder[0])
     cfg = dataclasses.replace(cfg, out=str(run_dir))
-    if is_main and not resume and ckpt.latest_checkpoint(run_dir) is not None:
-        raise ConfigError(f"{run_dir} already holds a run; continue it with --resume {run_dir} or choose another --out")
-    if is_main and not resume and (run_dir / "config.json").exists():
-        # A run stopped before its first checkpoint (or one of --steps 0): nothing to resume, and a
-        # new run would mix its metrics and sample grids with the old ones.
-        raise ConfigError(f"{run_dir} holds a run that wrote no checkpoint, so it cannot be resumed; "
-                          f"delete that folder or choose another --out")
+    if is_main and not resume:  # a new run never writes into an earlier one's folder
+        if ckpt.latest_checkpoint(run_dir) is not None:
+            raise ConfigError(f"{run_dir} already holds a run; continue it with --resume {run_dir} "
+                              f"or choose another --out")
+        if (run_dir / "config.json").exists():
+            # A run stopped before its first checkpoint (or one of --steps 0): nothing to resume, and
+            # a new run would mix its metrics and sample grids with the old ones.
+            raise ConfigError(f"{run_dir} holds a run that wrote no checkpoint, so it cannot be resumed; "
+                              f"delete that folder or choose another --out")
     if is_main:
         (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     log = _RunLog(run_dir, cfg.quiet, is_main)
