@@ -38,9 +38,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from coursekit.frontmatter import TranslationError, read_translation_meta, split_markdown
+from coursekit.translations.findings import TranslationError
+from coursekit.translations.layout import LABELS
+from coursekit.translations.repository import Repository
+from coursekit.translations.syntax import line_of
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -48,7 +49,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ET.register_namespace("", SVG_NS)  # serialise as <svg xmlns=...>, not <ns0:svg>
 ET.register_namespace("xlink", XLINK_NS)
 
-LABELS_FILE = "assets/diagrams/labels.yml"  # under docs/ and under translations/<lang>/
+LABELS_FILE = LABELS  # under docs/ and under translations/<lang>/
 TEXT_TAGS = {"text", "tspan", "textPath", "title", "desc"}
 DESC_ID = "desc"  # filled from `alt`
 MIN_SCALE = 0.7  # a label is never set smaller than this fraction of its drawn size
@@ -253,97 +254,71 @@ def overflowing_labels(svg_text: str, labels: dict[str, str], source: str = "<sv
 
 # -- labels files ----------------------------------------------------------------------------
 
-def _yaml_error(path: Path, first_line: int, exc: yaml.YAMLError) -> TranslationError:
-    # An unclosed quote or bracket is reported at the end; the line that opened it is the one to fix.
-    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    line = first_line + (mark.line if mark is not None else 0)
-    return TranslationError(path, line, f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
-
-
-def _mapping_items(node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
-    return node.value if isinstance(node, yaml.MappingNode) else []
-
-
-def load_labels(path: Path | str) -> dict[str, Diagram]:
+def load_labels(repo: Repository, path: Path) -> dict[str, Diagram]:
     """The diagrams' words in a labels file (English or a translation), by SVG file name.
 
-    A leading front matter block is skipped here (read_translation_meta checks it). Errors name
-    the file and line.
+    A leading front matter block is skipped here (the translation model checks it). Raises
+    TranslationError naming the file and line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise TranslationError(path, 1, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
-    _, body, first_line = split_markdown(text, path)
-    try:
-        root = yaml.compose(body)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(path, first_line, exc) from None
-
-    def line_of(node: yaml.Node) -> int:
-        return first_line + node.start_mark.line
-
-    if root is None:
+    shown = repo.layout.shown(path)
+    data, problems = repo.yaml_body(path)
+    if problems:
+        raise TranslationError(shown, problems[0].line, problems[0].message, problems[0].detail)
+    if data is None:
         return {}
-    if not isinstance(root, yaml.MappingNode):
-        raise TranslationError(path, line_of(root), "expected a mapping of diagram file names (like gan-architecture.svg) to {alt, labels}")
+    if not isinstance(data, dict):
+        raise TranslationError(shown, repo.source_file(path).body_line,
+                               "expected a mapping of diagram file names (like gan-architecture.svg) to {alt, labels}")
     diagrams: dict[str, Diagram] = {}
-    for name_node, entry_node in _mapping_items(root):
-        name = name_node.value
-        if not (isinstance(name_node, yaml.ScalarNode) and str(name).endswith(".svg")):
-            raise TranslationError(path, line_of(name_node), f"{name!r} is not an SVG file name; keys are names like gan-architecture.svg")
-        if name in diagrams:
-            raise TranslationError(path, line_of(name_node), f"{name} appears twice")
-        if not isinstance(entry_node, yaml.MappingNode):
-            raise TranslationError(path, line_of(entry_node), f"{name} needs 'alt:' and 'labels:' under it")
+    for name, entry in data.items():
+        line = line_of(data, name)
+        if not str(name).endswith(".svg"):
+            raise TranslationError(shown, line, f"{name!r} is not an SVG file name; keys are names like gan-architecture.svg")
+        if not isinstance(entry, dict):
+            raise TranslationError(shown, line, f"{name} needs 'alt:' and 'labels:' under it")
         alt, labels, lines = None, {}, {}
-        for key_node, value_node in _mapping_items(entry_node):
-            key = key_node.value
+        for key, value in entry.items():
             if key == "alt":
-                alt = _scalar_text(path, value_node, line_of(value_node), f"{name}: 'alt'")
-                lines["alt"] = line_of(key_node)
+                alt = _text(shown, value, line_of(entry, key), f"{name}: 'alt'")
+                lines["alt"] = line_of(entry, key)
             elif key == "labels":
-                if not isinstance(value_node, yaml.MappingNode):
-                    raise TranslationError(path, line_of(value_node), f"{name}: 'labels' must map label ids to text")
-                for id_node, label_node in _mapping_items(value_node):
-                    label_id = id_node.value
-                    if label_id in labels:
-                        raise TranslationError(path, line_of(id_node), f"{name}: label {label_id!r} appears twice")
+                if not isinstance(value, dict):
+                    raise TranslationError(shown, line_of(entry, key), f"{name}: 'labels' must map label ids to text")
+                for label_id, label in value.items():
                     if label_id == DESC_ID:
-                        raise TranslationError(path, line_of(id_node), f"{name}: '{DESC_ID}' comes from 'alt'; translate 'alt' instead")
-                    labels[label_id] = _scalar_text(path, label_node, line_of(label_node), f"{name}: label {label_id!r}")
-                    lines[label_id] = line_of(id_node)
+                        raise TranslationError(shown, line_of(value, label_id), f"{name}: '{DESC_ID}' comes from 'alt'; translate 'alt' instead")
+                    labels[label_id] = _text(shown, label, line_of(value, label_id), f"{name}: label {label_id!r}")
+                    lines[label_id] = line_of(value, label_id)
             else:
-                raise TranslationError(path, line_of(key_node), f"{name}: unknown key {key!r}; use 'alt' and 'labels'")
-        diagrams[name] = Diagram(alt=alt, labels=labels, lines=lines, line=line_of(name_node))
+                raise TranslationError(shown, line_of(entry, key), f"{name}: unknown key {key!r}; use 'alt' and 'labels'")
+        diagrams[name] = Diagram(alt=alt, labels=labels, lines=lines, line=line)
     return diagrams
 
 
-def _scalar_text(path: Path, node: yaml.Node, line: int, what: str) -> str:
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-        raise TranslationError(path, line, f"{what} must be text")
-    value = str(node.value)
-    if node.style in (None, ">"):  # plain and folded scalars: collapse the line wrapping
-        value = " ".join(value.split())
+def _text(shown: str, value, line: int, what: str) -> str:
+    """A label's text: line wrapping in the file collapsed, line breaks written as \\n kept."""
+    if not isinstance(value, str):
+        raise TranslationError(shown, line, f"{what} must be text")
+    value = "\n".join(" ".join(part.split()) for part in value.strip().split("\n"))
     if not value.strip():
-        raise TranslationError(path, line, f"{what} is empty")
+        raise TranslationError(shown, line, f"{what} is empty")
     return value
 
 
-def merge_labels(english: dict[str, Diagram], translation: dict[str, Diagram], path: Path | str) -> dict[str, Diagram]:
+def merge_labels(english: dict[str, Diagram], translation: dict[str, Diagram], shown: str) -> dict[str, Diagram]:
     """Each English diagram with the translation's words where it has them.
 
-    A diagram or label id the English file lacks is an error at its line in `path`.
+    A diagram or label id the English file lacks is an error at its line in `shown`.
     """
     merged = {}
     for name, diagram in translation.items():
         if name not in english:
-            raise TranslationError(path, diagram.line, f"{name} is not a diagram of the English labels file; check the name")
+            raise TranslationError(shown, diagram.line, f"{name} is not a diagram of the English labels file; check the name")
         unknown = [label_id for label_id in diagram.labels if label_id not in english[name].labels]
         if unknown:
             label_id = unknown[0]
-            raise TranslationError(path, diagram.lines.get(label_id, diagram.line),
+            raise TranslationError(shown, diagram.lines.get(label_id, diagram.line),
                                    f"{name}: label {label_id!r} is not in the English labels file (ids: {', '.join(english[name].labels)})")
     for name, source in english.items():
         words = translation.get(name)
@@ -355,30 +330,66 @@ def merge_labels(english: dict[str, Diagram], translation: dict[str, Diagram], p
     return merged
 
 
-def localized_diagrams(docs_dir: Path | str, translations_dir: Path | str, lang: str) -> dict[str, str]:
+def localized_diagrams(repo: Repository, lang: str) -> dict[str, str]:
     """The localized SVGs for `lang`: {"assets/diagrams/<name>.<lang>.svg": svg text}.
 
     Empty when the language has no labels file (its pages then show the English drawings).
     Raises TranslationError (file:line) for a malformed labels file and DiagramError when a
     label does not match its SVG.
     """
-    docs_dir, translations_dir = Path(docs_dir), Path(translations_dir)
-    translated_path = translations_dir / lang / LABELS_FILE
-    if not translated_path.is_file():
+    translation = repo.translation(lang, LABELS_FILE)
+    if translation is None or translation.meta is None:
         return {}
-    read_translation_meta(translated_path, expected_source=LABELS_FILE)
-    english = load_labels(docs_dir / LABELS_FILE)
-    merged = merge_labels(english, load_labels(translated_path), translated_path)
-    folder = (docs_dir / LABELS_FILE).parent
+    english_path = repo.layout.english_path(LABELS_FILE)
+    english = load_labels(repo, english_path)
+    merged = merge_labels(english, load_labels(repo, translation.path), translation.shown)
+    folder = english_path.parent
     out = {}
     for name, diagram in merged.items():
         svg_path = folder / name
         if not svg_path.is_file():
-            raise DiagramError(f"{docs_dir / LABELS_FILE}:{english[name].line}: {name} has labels but no file {svg_path}")
-        svg = localize_svg(svg_path.read_text(encoding="utf-8"), diagram.svg_labels(), lang=lang, source=str(svg_path))
+            raise DiagramError(f"{repo.layout.shown(english_path)}:{english[name].line}: {name} has labels but no file {repo.layout.shown(svg_path)}")
+        svg = localize_svg(repo.source_file(svg_path).text, diagram.svg_labels(), lang=lang, source=repo.layout.shown(svg_path))
         stem = name[: -len(".svg")]
         out[f"{Path(LABELS_FILE).parent.as_posix()}/{stem}.{lang}.svg"] = svg
     return out
+
+
+def pages(site) -> dict[str, str]:
+    """Every language's labelled SVGs (a page provider for the plugin; see coursekit.site)."""
+    found = {}
+    for lang in site.repo.layout.translated:
+        found.update(localized_diagrams(site.repo, lang))
+    return found
+
+
+def check(repo: Repository, path: Path) -> list[tuple[int, str, str]]:
+    """(line, message, severity) for a translated labels file: it loads, names only English ids,
+    and its labels fit their space (warning)."""
+    english_path = repo.layout.english_path(LABELS_FILE)
+    shown = repo.layout.shown(path)
+    try:
+        english = load_labels(repo, english_path)
+        translated = load_labels(repo, path)
+        merged = merge_labels(english, translated, shown)
+    except TranslationError as exc:
+        return [(exc.line, exc.message, "error")] if exc.path == shown else []
+    found = []
+    for name, words in translated.items():
+        svg = english_path.parent / name
+        if not svg.is_file():
+            continue
+        svg_text = repo.source_file(svg).text
+        for label_id, text in merged[name].labels.items():
+            if label_id not in words.labels:
+                continue
+            try:
+                too_long = overflowing_labels(svg_text, {label_id: text}, source=name)
+            except DiagramError as exc:
+                found.append((words.lines.get(label_id, words.line), str(exc), "error"))
+                continue
+            found += [(words.lines.get(label_id, words.line), message, "warning") for message in too_long]
+    return found
 
 
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*assets/diagrams/(?P<name>[^/)\s]+\.svg))\)")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from coursekit.frontmatter import TranslationError, split_markdown
-from coursekit.strings import ui
+from coursekit.translations.findings import TranslationError
+from coursekit.translations.layout import GLOSSARY, suffixed
+from coursekit.translations.repository import Repository
+from coursekit.translations.syntax import line_of
 
 
 @dataclass(frozen=True)
@@ -21,45 +21,74 @@ class Term:
     definition: str
 
 
-def load_glossary(path: Path) -> dict[str, Term]:
-    """Terms by id, in file order. Errors name the file and line."""
-    text = Path(path).read_text(encoding="utf-8")
-    _, body, first_line = split_markdown(text, path)
-    try:
-        data = yaml.safe_load(body) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TranslationError(path, first_line + (mark.line if mark else 0), f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+def load_glossary(repo: Repository, path: Path) -> dict[str, Term]:
+    """Terms by id, in file order. Raises TranslationError (file:line) for a malformed file."""
+    data, problems = repo.yaml_body(path)
+    shown = repo.layout.shown(path)
+    if problems:
+        raise TranslationError(shown, problems[0].line, problems[0].message, problems[0].detail)
     terms = data.get("terms") if isinstance(data, dict) else None
     if not isinstance(terms, dict):
-        raise TranslationError(path, first_line, "expected a 'terms:' mapping of id -> {term, definition}")
+        raise TranslationError(shown, repo.source_file(path).body_line, "expected a 'terms:' mapping of id -> {term, definition}")
     glossary = {}
     for term_id, entry in terms.items():
         if not (isinstance(entry, dict) and isinstance(entry.get("term"), str) and isinstance(entry.get("definition"), str)):
-            line = first_line + _line_of(body, f"{term_id}:")
-            raise TranslationError(path, line, f"term '{term_id}' needs a 'term' and a 'definition' (both text)")
+            raise TranslationError(shown, line_of(terms, term_id), f"term '{term_id}' needs a 'term' and a 'definition' (both text)")
         glossary[term_id] = Term(entry["term"].strip(), " ".join(entry["definition"].split()))
     return glossary
 
 
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines()):
-        if line.strip().startswith(needle):
-            return number
-    return 0
+def check(repo: Repository, path: Path) -> list[tuple[int, str]]:
+    """(line, message) for a translated glossary: it loads, and names only English ids."""
+    try:
+        english = load_glossary(repo, repo.layout.english_path(GLOSSARY))
+        translated = load_glossary(repo, path)
+    except TranslationError as exc:
+        return [(exc.line, exc.message)] if exc.path == repo.layout.shown(path) else []
+    data, _ = repo.yaml_body(path)
+    return [(line_of(data["terms"], term_id), f"term '{term_id}' is not in the English glossary ({', '.join(english)})")
+            for term_id in translated if term_id not in english]
 
 
-def glossary_page(lang: str, english: dict[str, Term], translated: dict[str, Term] | None) -> str:
+def term_pairs(repo: Repository, lang: str) -> list[tuple[str, str]]:
+    """(English term, the language's term) for every term both glossaries have; [] when either is broken."""
+    english_file, translated_file = repo.layout.english_path(GLOSSARY), repo.layout.translation_path(lang, GLOSSARY)
+    if not (english_file.is_file() and translated_file.is_file()):
+        return []
+    try:
+        english, translated = load_glossary(repo, english_file), load_glossary(repo, translated_file)
+    except TranslationError:
+        return []  # reported when that file itself is checked
+    return [(english[key].term, translated[key].term) for key in english if key in translated]
+
+
+def glossary_page(lang: str, english: dict[str, Term], translated: dict[str, Term] | None, strings) -> str:
     """The Glossary page in `lang`: a table of the language's terms, definitions and English terms."""
-    lines = [f"# {ui(lang, 'glossary_title')}", "", ui(lang, "glossary_intro"), ""]
-    header = [ui(lang, "glossary_term"), ui(lang, "glossary_definition")]
-    if lang != "en":
-        header.append(ui(lang, "glossary_english"))
+    ui = lambda key: strings.ui("site", lang, key)  # noqa: E731
+    lines = [f"# {ui('glossary_title')}", "", ui("glossary_intro"), ""]
+    header = [ui("glossary_term"), ui("glossary_definition")]
+    if lang != strings.default:
+        header.append(ui("glossary_english"))
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for term_id, source in english.items():
         entry = (translated or {}).get(term_id, source)
         row = [f"**{entry.term}**", entry.definition]
-        if lang != "en":
+        if len(header) == 3:
             row.append(source.term)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def pages(site) -> dict[str, str]:
+    """The Glossary page in every language (page provider for the plugin; see coursekit.site)."""
+    repo, layout = site.repo, site.repo.layout
+    english_file = layout.english_path(GLOSSARY)
+    if not english_file.is_file():
+        return {}
+    english = load_glossary(repo, english_file)
+    found = {"glossary.md": glossary_page(layout.default_language, english, None, site.strings)}
+    for lang in layout.translated:
+        translation = repo.translation(lang, GLOSSARY)
+        translated = load_glossary(repo, translation.path) if translation is not None and translation.meta is not None else None
+        found[suffixed("glossary.md", lang)] = glossary_page(lang, english, translated, site.strings)
+    return found

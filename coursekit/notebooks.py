@@ -23,7 +23,8 @@ from urllib.parse import quote, urlsplit
 
 from mkdocs.structure.files import Files
 
-from coursekit.i18n.diff import cell_source
+from coursekit.atomic import write_text_atomic
+from coursekit.translations.notebook import cell_source, same_code
 
 
 def page_dest(src_uri: str, use_directory_urls: bool) -> tuple[str, str]:
@@ -72,26 +73,24 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
 
 def with_english_outputs(translation: dict, english: dict) -> dict:
     """The translated notebook with the English outputs: the n-th code cell gets the outputs of
-    the English n-th code cell when their code is the same (lint requires it), and none otherwise."""
+    the English n-th code cell when their code is the same, comments aside (the rule the lint
+    applies too: coursekit.translations.notebook.same_code), and none otherwise."""
     merged = copy.deepcopy(translation)
+    language = (english.get("metadata", {}).get("kernelspec", {}) or {}).get("language", "python")
     english_code = [cell for cell in english.get("cells", []) if cell.get("cell_type") == "code"]
     ours = [cell for cell in merged.get("cells", []) if cell.get("cell_type") == "code"]
     for index, cell in enumerate(ours):
         theirs = english_code[index] if index < len(english_code) else None
-        same = theirs is not None and cell_source(theirs) == cell_source(cell)
+        same = theirs is not None and same_code(cell_source(cell), cell_source(theirs), language)
         cell["outputs"] = copy.deepcopy(theirs.get("outputs", [])) if same else []
         cell["execution_count"] = theirs.get("execution_count") if same else None
     return merged
 
 
-def write_with_english_outputs(translation: Path, english: Path, target: Path) -> Path:
+def write_with_english_outputs(translation: dict, english: dict, target: Path) -> Path:
     """Writes the merged notebook to `target` (only when it changed, so caches keyed on the
     file stay valid) and returns `target`."""
-    from coursekit.atomic import write_text_atomic
-
-    merged = with_english_outputs(json.loads(translation.read_text(encoding="utf-8")),
-                                  json.loads(english.read_text(encoding="utf-8")))
-    text = json.dumps(merged, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(with_english_outputs(translation, english), indent=1, ensure_ascii=False) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         write_text_atomic(target, text, overwrite=True)
     return target
@@ -109,22 +108,25 @@ def colab_url(repo_url: str | None, repo_path: str) -> str | None:
     return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/{quote(repo_path)}"
 
 
-def notebook_links(ui, lang: str, *, download: str, colab: str | None, repo_url: str | None) -> str:
+def notebook_links(strings, lang: str, *, download: str, colab: str | None, repo_url: str | None) -> str:
     """The box above a notebook page: download and Colab links, and how to run it locally.
 
-    `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page.
+    `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page;
+    `strings` the repository's coursekit.strings.Strings.
     """
     import html as html_lib
 
     import markdown
 
+    ui = lambda key, **values: strings.ui("site", lang, key, **values)  # noqa: E731
     filename = PurePosixPath(download).name
-    links = [f'<a href="{html_lib.escape(download)}" download>{ui(lang, "notebook_download")}</a>']
+    links = [f'<a href="{html_lib.escape(download)}" download>{ui("notebook_download")}</a>']
     if colab:
-        links.append(f'<a href="{html_lib.escape(colab)}">{ui(lang, "notebook_colab")}</a>')
+        links.append(f'<a href="{html_lib.escape(colab)}">{ui("notebook_colab")}</a>')
     package = f"gan-course[ml] @ git+{repo_url}" if repo_url else "gan-course[ml]"
-    local = ui(lang, "notebook_local", install=f'pip install jupyterlab "{package}"', file=filename)
+    local = ui("notebook_local", install=f'pip install jupyterlab "{package}"', file=filename)
     local_html = markdown.markdown(local.replace("\n", "\n\n"))  # one paragraph per line
     return (f'<div class="admonition tip coursekit-notebook" role="note">'
-            f'<p class="admonition-title">{ui(lang, "notebook_title")}</p>'
-            f'<p>{" · ".join(links)}</p>{local_html}</div>\n')
+            f'<p class="admonition-title">{ui("notebook_title")}</p>'
+            f'<p>{" · ".join(links)}</p>{local_html}</div>\n'
+            )

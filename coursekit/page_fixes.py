@@ -21,6 +21,9 @@ _NOTEBOOK_CODE = re.compile(r'<div class="(highlight-ipynb[^"]*)">')
 
 
 def fix_page(html: str) -> str:
-    html = _HEAD_ALTERNATE.sub("", html)
+    # Only the head holds those links; a notebook page's body can be megabytes of images, and
+    # the pattern's leading whitespace makes scanning it slow.
+    head, end, body = html.partition("</head>")
+    html = _HEAD_ALTERNATE.sub("", head) + end + body if end else html
     html = _SEARCH_DIALOG.sub(lambda m: f'{m.group(1)} aria-label="{m.group(3)}"{m.group(2)}', html, count=1)
     return _NOTEBOOK_CODE.sub(r'<div class="\1" tabindex="0">', html)

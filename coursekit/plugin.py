@@ -1,133 +1,131 @@
-"""The `coursekit` MkDocs plugin: puts translations, notices and notebook pages in place.
+"""The `coursekit` MkDocs plugin: puts translations, generated pages, notices and notebook pages
+in place. Each handler hands its work to a module; what the repository holds is read once per
+build (coursekit.site) and shared by the language passes of mkdocs-static-i18n.
 
-Order of events matters because mkdocs-static-i18n (priority -100) rebuilds the file list:
-- on_files, priority 50 (before i18n): add each `translations/<lang>/<path>` as a virtual
-  `docs/<stem>.<lang>.<ext>` file, so static-i18n treats it as that page in that language.
+Order of events matters because static-i18n (priority -100) rebuilds the file list and builds
+every other language from its own on_post_build:
+- on_pre_build, first pass only: collect the Site (again under `mkdocs serve` only when a watched
+  file changed); the checks of every translated file fail the build on errors, with
+  `translations/<lang>/<file>:<line>`, and print warnings;
+- on_files, priority 50 (before i18n): add each page the Site has as a virtual
+  `docs/<stem>.<lang>.<ext>` file, so static-i18n treats it as that page in that language;
 - on_files, priority -200 (after i18n): point those files back at their real sources, and wrap
-  notebooks again in mkdocs-jupyter's page class (see coursekit.notebooks).
-- on_page_content: a localized notice on pages shown in English because no translation exists,
-  and a banner on translations made from an older English text.
+  notebooks again in mkdocs-jupyter's page class (see coursekit.notebooks);
+- on_page_markdown: the notebooks' numbers (coursekit.results);
+- on_page_content: the demo widgets, the notebook box, and a localized notice on pages shown in
+  English (no translation yet) or a banner on translations made from an older English text;
+- on_page_context: "edit this page" opens the file the page is made from, or, on a page not
+  translated yet, the Help translate page;
+- on_post_build, after every language: the legacy quiz addresses and the demo's runtime.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path, PurePosixPath
 
 import markdown
 
-from mkdocs.config import config_options as opt
+from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
-from coursekit.frontmatter import TranslationError
 from coursekit import results
-from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks, write_with_english_outputs
+from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
+from coursekit.diagrams import DiagramError
+from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks
 from coursekit.page_fixes import fix_page
-from coursekit.diagrams import DiagramError, localized_diagrams
-from coursekit.i18n import status
-from coursekit.glossary import glossary_page, load_glossary
-from coursekit.quiz.bank import QuizError, quiz_translations
 from coursekit.quiz.legacy import redirect_pages
-from coursekit.quiz.render import quiz_pages
-from coursekit.sources import Translation, find_translations, read_translation, suffixed
-from coursekit.strings import ui
+from coursekit.site import Site, Watch, collect, untranslated
+from coursekit.translations.findings import ERROR, FindingsError
+from coursekit.translations.git import History
+from coursekit.translations.layout import Layout
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
-GLOSSARY = "glossary.yml"
-STATUS_PAGE = "translation-status.md"
 MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # translated notebooks with the English outputs
 QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
+
 class CourseConfig(Config):
-    translations_dir = opt.Type(str, default="translations")
-    quiz_dir = opt.Type(str, default="quiz")
-    help_translate_page = opt.Type(str, default="help-translate.md")
+    translations_dir = options.Type(str, default="translations")
+    quiz_dir = options.Type(str, default="quiz")
+    help_translate_page = options.Type(str, default="help-translate.md")
+    # Languages merged before every page is translated: their pages fall back to English with a
+    # notice, and the checks that every page is fresh leave them out.
+    languages_in_progress = options.ListOfItems(options.Type(str), default=[])
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
+    def __init__(self):
+        super().__init__()
+        self.site: Site | None = None  # what the repository holds (coursekit.site)
+        self.watch: Watch | None = None  # which files the site was collected from, as they were
+        self.history: History | None = None  # git blobs read so far: their content never changes
+        self.notebook_cache_used: set[Path] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
+        session, so a rebuild finds what the last build collected."""
+
     def on_config(self, config):
-        self.root = Path(config.config_file_path).parent
-        self.translations_dir = self.root / self.config.translations_dir
-        self.docs_dir = Path(config.docs_dir)
-        self.use_directory_urls = config.use_directory_urls
+        """Runs again for every language pass (static-i18n calls MkDocs' build once per language)."""
         self.i18n = config.plugins.get("i18n")
         if self.i18n is None:
             raise PluginError("coursekit needs the mkdocs-static-i18n plugin ('i18n') in mkdocs.yml")
-        self.languages = [lang.locale for lang in self.i18n.config.languages]
-        self.default_language = self.i18n.default_language
         self.jupyter = config.plugins.get("mkdocs-jupyter")
-        self.rendered_runs = results.load_runs(self.docs_dir)
+        root = Path(config.config_file_path).parent
+        self.layout = Layout.from_options(root, self.i18n.config.languages, dict(self.config), config.docs_dir)
+        if self.history is None or self.history.root != self.layout.root:
+            self.history, self.watch, self.site = History(self.layout.root), Watch(self.layout), None
+        _REAL_FILE_NAMES.plugin = self
+        for name in _MKDOCS_LOGGERS:
+            logging.getLogger(name).addFilter(_REAL_FILE_NAMES)  # once: a filter is added only once
         return config
 
     def on_serve(self, server, config, builder):
-        for folder in (self.translations_dir, self.root / self.config.quiz_dir):
+        for folder in (self.layout.translations_dir, self.layout.quiz_dir):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
 
-    # -- files ---------------------------------------------------------------------------
+    # -- once per build ------------------------------------------------------------------------
+    @event_priority(100)
+    def on_pre_build(self, config):
+        if self.i18n.building:
+            return  # a later language pass of the same build
+        self.notebook_cache_used = set()
+        if self.watch.changed() or self.site is None:
+            try:
+                self.site = collect(self.layout, self.history, self.layout.root / MERGED_NOTEBOOKS)
+            except (FindingsError, DiagramError) as exc:
+                self.site = None
+                raise PluginError(str(exc)) from None
+        for finding in self.site.findings:
+            if finding.severity != ERROR:
+                log.info(str(finding))  # printed, but a warning here must not fail a strict build
+        found = [finding for finding in self.site.findings if finding.severity == ERROR]
+        if found:
+            listing = "\n".join(str(finding) for finding in found)
+            self.site = None  # collect again next time, whatever changed
+            raise PluginError(f"{len(found)} error(s) in translated files (`coursekit i18n lint` shows the same):\n{listing}")
+
+    # -- files -----------------------------------------------------------------------------------
     @event_priority(50)
     def files_before_i18n(self, files: Files, config) -> Files:
-        languages = [lang for lang in self.languages if lang != self.default_language]
-        # src_uri -> where its text comes from: a real file elsewhere, or generated Markdown.
-        self.sources: dict[str, Path | str] = {}
-        # src_uri -> the translation behind that page, for notices and banners.
-        self.translations: dict[str, Translation] = {}
-        # Generated pages already written in their language (no "not translated" notice).
-        self.native_pages: set[str] = set()
-        try:
-            for translation in find_translations(self.translations_dir, self.docs_dir, languages):
-                self.translations[translation.src_uri] = translation
-                self.sources[translation.src_uri] = translation.path
-                if translation.rel.endswith(".ipynb"):  # its prose with the English outputs
-                    self.sources[translation.src_uri] = write_with_english_outputs(
-                        translation.path, self.docs_dir / translation.rel,
-                        self.root / MERGED_NOTEBOOKS / translation.lang / translation.rel)
-            self._add_glossary_pages(languages)
-            self._add_status_pages()
-            self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
-            self.translations.update(quiz_translations(self.root, languages))
-            for lang in languages:
-                self.sources.update(localized_diagrams(self.docs_dir, self.translations_dir, lang))
-            # The file a reader's "edit" button should open, for pages not read from docs/.
-            self.edit_paths = {uri: t.path for uri, t in self.translations.items()}
-            self.edit_paths["glossary.md"] = self.docs_dir / GLOSSARY
-        except (TranslationError, QuizError, DiagramError) as exc:
-            raise PluginError(str(exc)) from None
-        for src_uri in self.sources:
+        for src_uri in self.site.sources:
             # A path under docs_dir, so static-i18n accepts it; the real source is restored later.
             files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
-        for dest, source in [*vendored_assets(self.root / "node_modules"), *QUIZ_ASSETS, *DEMO_ASSETS]:
+        for dest, source in [*vendored_assets(self.layout.root / "node_modules"), *QUIZ_ASSETS, *DEMO_ASSETS]:
             files.append(File.generated(config, dest, abs_src_path=str(source)))
         return files
-
-    def _add_glossary_pages(self, languages: list[str]) -> None:
-        english = load_glossary(self.docs_dir / GLOSSARY)
-        self.sources["glossary.md"] = glossary_page(self.default_language, english, None)
-        for lang in languages:
-            path = self.translations_dir / lang / GLOSSARY
-            if path.is_file():
-                translation = read_translation(lang, GLOSSARY, path, self.docs_dir)
-                self.translations[suffixed("glossary.md", lang)] = translation
-                self.sources[suffixed("glossary.md", lang)] = glossary_page(lang, english, load_glossary(path))
-
-    def _add_status_pages(self) -> None:
-        """The "Translation status" table, written in each language's own words."""
-        rows = status.collect(self.root, self.languages)
-        names = {lang.locale: lang.name for lang in self.i18n.config.languages}
-        for lang in self.languages:
-            uri = STATUS_PAGE if lang == self.default_language else suffixed(STATUS_PAGE, lang)
-            self.sources[uri] = status.render_page(rows, lang, names)
-            self.native_pages.add(uri)
 
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
         for file in files:
-            source = self.sources.get(file.src_uri)
+            source = self.site.sources.get(file.src_uri)
             if isinstance(source, Path):
                 file.abs_src_path = str(source)
             elif source is not None:
@@ -135,22 +133,59 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.jupyter is not None:
             from mkdocs_jupyter.plugin import NotebookFile
 
-            rewrap_notebooks(
-                files, config, NotebookFile, self.jupyter.should_include,
-                self.i18n.current_language, self.languages, self.default_language,
-            )
+            rewrap_notebooks(files, config, NotebookFile, self.jupyter.should_include,
+                             self.i18n.current_language, self.layout.locales, self.layout.default_language)
         return files
 
     on_files = CombinedEvent(files_before_i18n, files_after_i18n)
 
-    # -- mkdocs-jupyter's cache -----------------------------------------------------------
+    # -- pages -------------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
+        lang = self.i18n.current_language
+        try:  # numbers from the notebooks' render (coursekit.results)
+            return results.fill(markdown_text, self.site.runs, self.site.strings.decimal_mark(lang))
+        except results.ResultError as exc:
+            raise PluginError(f"{self._where(page, markdown_text, exc.line)}: {exc}") from None
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        lang = self.i18n.current_language
+        if DEMO_PLACEHOLDER in html:
+            html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, get_relative_url("assets/", page.url)))
+        if page.file.src_uri.endswith(".ipynb"):
+            html = self._notebook_links(page, lang, config) + html
+        if lang == self.layout.default_language:
+            return html
+        ui = lambda key, **values: self.site.strings.ui("site", lang, key, **values)  # noqa: E731
+        if untranslated(self.site, page.file.src_uri):
+            notice = ui("untranslated_body", help_url=self._url_to(page, self.layout.help_page, lang), language=self.layout.names[lang])
+            return _admonition("info", ui("untranslated_title"), notice) + html
+        translation = self.site.translations.get(page.file.src_uri)
+        if translation is not None and translation.stale:
+            english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.source), self.layout.default_language)
+            banner = ui("stale_body", date=translation.meta.translated.isoformat(), english_url=english,
+                        help_url=self._url_to(page, self.layout.help_page, lang))
+            return _admonition("warning", ui("stale_title"), banner) + html
+        return html
+
+    def on_page_context(self, context, page, config, nav):
+        lang = self.i18n.current_language
+        if lang != self.layout.default_language and untranslated(self.site, page.file.src_uri):
+            # Editing the English file from here would change the English page: show how to start
+            # the translation instead.
+            page.edit_url = self._url_to(page, self.layout.help_page, lang) + "#start"
+            return context
+        path = self.site.edit_paths.get(page.file.src_uri)
+        if path is not None and config.repo_url:
+            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{self.layout.shown(path)}"
+        return context
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return fix_page(output)
+
+    # -- mkdocs-jupyter's cache, and the end of the whole build ----------------------------------
     # mkdocs-jupyter evicts cache entries its build did not use, and static-i18n runs one build
     # per language, so each language would evict the others' notebooks. Eviction waits until
     # every language is built, and then removes only entries no language used.
-    def on_pre_build(self, config):
-        if not self.i18n.building:
-            self.notebook_cache_used: set[Path] = set()
-
     @event_priority(10)
     def _keep_notebook_cache(self, config):
         if self.jupyter is not None and self.jupyter.config["cache"]:
@@ -164,11 +199,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             return
         self._evict_notebook_cache()
         site_dir = Path(config.site_dir)
-        for path, html in redirect_pages(self.languages, self.default_language, self.root, site_url=config.site_url).items():
+        for path, html in redirect_pages(self.site.quizzes, self.site.strings, site_url=config.site_url).items():
             (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / path).write_text(html, encoding="utf-8")
         try:  # the demo's Pyodide runtime and ganlib.lite wheel
-            write_demo_assets(site_dir, self.root / "node_modules")
+            write_demo_assets(site_dir, self.layout.root / "node_modules")
         except DemoBuildError as exc:
             raise PluginError(str(exc)) from None
 
@@ -181,62 +216,58 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     on_post_build = CombinedEvent(_keep_notebook_cache, _finish_site)
 
-    # -- pages ---------------------------------------------------------------------------
-    def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
-        try:  # numbers from the notebooks' render (coursekit.results)
-            return results.fill(markdown_text, self.rendered_runs, self.i18n.current_language)
-        except results.ResultError as exc:
-            raise PluginError(f"{page.file.src_uri}: {exc}") from None
-
-    def on_page_content(self, html: str, page, config, files) -> str:
-        lang = self.i18n.current_language
-        if DEMO_PLACEHOLDER in html:
-            assets = get_relative_url("assets/", page.url)
-            html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, assets))
-        if page.file.src_uri.endswith(".ipynb"):
-            html = self._notebook_links(page, lang, config) + html
-        if lang == self.default_language:
-            return html
-        translation = self.translations.get(page.file.src_uri)
-        if translation is None and page.file.src_uri not in self.native_pages:
-            help_url = self._url_to(page, self.config.help_translate_page, lang)
-            notice = ui(lang, "untranslated_body", help_url=help_url)
-            return _admonition("info", ui(lang, "untranslated_title"), notice) + html
-        if translation is not None and translation.stale:
-            english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.rel), self.default_language)
-            banner = ui(lang, "stale_body", date=translation.meta.translated.isoformat(), english_url=english)
-            return _admonition("warning", ui(lang, "stale_title"), banner) + html
-        return html
-
-    def on_page_context(self, context, page, config, nav):
-        path = self.edit_paths.get(page.file.src_uri)
-        if path is not None and config.repo_url:
-            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{path.relative_to(self.root).as_posix()}"
-        return context
-
-    def on_post_page(self, output: str, page, config) -> str:
-        return fix_page(output)
-
+    # -- helpers -----------------------------------------------------------------------------------
     def _notebook_links(self, page, lang: str, config) -> str:
         """Download, "Open in Colab" (this language's file in the repository) and local-run help."""
         source = Path(page.file.abs_src_path)  # for a translation, the copy with the English outputs
         # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
         beside = PurePosixPath(page.file.dest_uri).parent / source.name
         download = get_relative_url(beside.as_posix(), page.url)
-        try:
-            in_repo = self.edit_paths.get(page.file.src_uri, source)
-            repo_path = Path(in_repo).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            repo_path = None
+        in_repo = self.site.edit_paths.get(page.file.src_uri, source)
+        repo_path = self.layout.shown(in_repo) if Path(in_repo).resolve().is_relative_to(self.layout.root) else None
         colab = colab_url(config.repo_url, repo_path) if repo_path else None
-        return notebook_links(ui, lang, download=download, colab=colab, repo_url=config.repo_url)
+        return notebook_links(self.site.strings, lang, download=download, colab=colab, repo_url=config.repo_url)
 
     def _url_to(self, page, rel: str, lang: str) -> str:
         """Relative URL from `page` to the page built from docs/`rel` in `lang`."""
-        target = File(rel, str(self.docs_dir), "", self.use_directory_urls).url
-        if lang != self.default_language:
+        target = File(rel, str(self.layout.docs_dir), "", page.file.use_directory_urls).url
+        if lang != self.layout.default_language:
             target = f"{lang}/{target}"
         return get_relative_url(target, page.url)
+
+    def _where(self, page, markdown_text: str, line: int) -> str:
+        """`file:line` of a line of a page's Markdown, in the repository file it comes from."""
+        path = Path(page.file.abs_src_path)
+        shown = self.layout.shown(path)
+        try:
+            # MkDocs has taken the front matter off: count the lines it took.
+            offset = path.read_text(encoding="utf-8").count("\n") - markdown_text.count("\n")
+        except (OSError, UnicodeDecodeError):
+            offset = 0
+        return f"{shown}:{line + max(offset, 0)}"
+
+
+class _RealFileNames(logging.Filter):
+    """MkDocs names a translated page by the virtual name static-i18n knows it by
+    (`lessons/gan/index.de.md`, `quiz/gan-pre.de.md`); its messages name the real file instead
+    (`translations/de/lessons/gan/index.md`, `translations/de/quiz/gan-pre.yml`)."""
+
+    plugin: CoursePlugin | None = None  # the plugin of the build being run
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        site = self.plugin.site if self.plugin is not None else None
+        if site is None or record.levelno < logging.WARNING:
+            return True
+        message = record.getMessage()
+        for quoted in {part for part in message.split("'")[1::2] if part in site.edit_paths}:
+            message = message.replace(f"'{quoted}'", f"'{site.real_file(quoted)}'")
+        record.msg, record.args = message, ()
+        return True
+
+
+_REAL_FILE_NAMES = _RealFileNames()
+# A logger's filter sees only the records made by that logger, so each one that names pages gets it.
+_MKDOCS_LOGGERS = ("mkdocs.structure.pages", "mkdocs.structure.nav", "mkdocs.structure.toc", "mkdocs.commands.build", "mkdocs.plugins")
 
 
 def _admonition(kind: str, title: str, body_markdown: str) -> str:

@@ -4,27 +4,29 @@ A lesson that says "the DCGAN reached a cFID of 1.76" is wrong the day the noteb
 rendered again. Pages write the placeholder instead, in every language, and the build fills in
 the value from docs/assets/generated/manifest.json (its "runs" section): a metric of the run
 (`cfid`, `diversity_ratio`, `d_updates_skipped`, `style`, ...) or one of its own fields
-(`steps`, `wall_time_s`). Numbers are written with the language's decimal mark; a placeholder
-that names no rendered run or value stops the build with the page and the placeholder.
-Placeholders inside code are left alone, so a page can show the syntax.
+(`steps`, `wall_time_s`). Numbers are written with the language's decimal mark (`decimal_mark`
+in translations/<lang>/language.yml); a placeholder that names no rendered run or value, or any
+other `{{ ... }}` left in a page, stops the build with the file and line. Placeholders inside
+code are left alone, so a page can show the syntax.
 """
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from coursekit.i18n.mdscan import mask
+from coursekit.translations.mdscan import line_of, mask
+from coursekit.translations.placeholders import NEVER_TRANSLATED, find, leftovers
 
 MANIFEST = Path("assets/generated/manifest.json")  # under docs/
-PLACEHOLDER = re.compile(r"\{\{\s*result\s+(?P<run>[\w.-]+/[\w.=-]+)\s+(?P<key>\w+)\s*\}\}")
 RUN_FIELDS = ("steps", "wall_time_s", "seed")
-# Languages that write 1,76 for 1.76 (Slovenian pages of this course keep the point).
-DECIMAL_COMMA = {"da", "sv", "nl", "de"}
 
 
 class ResultError(ValueError):
-    """A placeholder the manifest cannot fill; the message names the placeholder and what to do."""
+    """A placeholder the manifest cannot fill; `line` is where it is in the text that was filled."""
+
+    def __init__(self, message: str, line: int = 1):
+        self.line = line
+        super().__init__(message)
 
 
 def load_runs(docs_dir: Path) -> dict[str, dict]:
@@ -35,28 +37,18 @@ def load_runs(docs_dir: Path) -> dict[str, dict]:
     return json.loads(path.read_text(encoding="utf-8")).get("runs", {})
 
 
-def find(text: str):
-    """The placeholder matches in `text` outside code, at their positions in `text`."""
-    return PLACEHOLDER.finditer(mask(text))  # mask blanks code out and keeps every position
-
-
-def placeholders(text: str) -> list[str]:
-    """Each placeholder in `text` (outside code), normalised to "RUN KEY", in order."""
-    return [f"{m['run']} {m['key']}" for m in find(text)]
-
-
-def format_value(value, lang: str) -> str:
-    """An int as is; a float with two decimals (none from 100 on), in the language's notation."""
+def format_value(value, decimal_mark: str = ".") -> str:
+    """An int as is; a float with two decimals (none from 100 on), with the language's decimal mark."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     text = str(value) if isinstance(value, int) else f"{value:.0f}" if abs(value) >= 100 else f"{value:.2f}"
-    return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+    return text.replace(".", decimal_mark)
 
 
 def lookup(runs: dict[str, dict], run: str, key: str):
     if run not in runs:
         known = ", ".join(sorted(runs)) or "none; run `ganlib render`"
-        raise ResultError(f"{{{{ result {run} {key} }}}}: no rendered run {run!r} in docs/{MANIFEST} (known: {known})")
+        raise ResultError(f"{{{{ result {run} {key} }}}}: no rendered run {run!r} (known: {known}; from docs/{MANIFEST})")
     record = runs[run]
     if key in RUN_FIELDS:
         return record[key]
@@ -67,10 +59,19 @@ def lookup(runs: dict[str, dict], run: str, key: str):
     return metrics[key]
 
 
-def fill(text: str, runs: dict[str, dict], lang: str) -> str:
-    """`text` with every placeholder replaced by its value; ResultError for one that cannot be."""
+def fill(text: str, runs: dict[str, dict], decimal_mark: str = ".") -> str:
+    """`text` with every placeholder replaced by its value; ResultError (with the line) for one
+    that cannot be filled, and for any other `{{ ... }}` outside code."""
+    masked = mask(text)  # blanks code out and keeps every position
+    for line, stray in leftovers(text, masked):
+        raise ResultError(f"{stray} is not a placeholder; write {{{{ result RUN KEY }}}} as the English page does "
+                          f"({NEVER_TRANSLATED})", line)
     parts, end = [], 0
-    for m in find(text):
-        parts += [text[end:m.start()], format_value(lookup(runs, m["run"], m["key"]), lang)]
+    for m in find(text, masked):
+        try:
+            value = lookup(runs, m["run"], m["key"])
+        except ResultError as exc:
+            raise ResultError(str(exc), line_of(text, m.start())) from None
+        parts += [text[end:m.start()], format_value(value, decimal_mark)]
         end = m.end()
     return "".join(parts) + text[end:]

@@ -5,7 +5,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from coursekit.gitblob import file_blob_id
+from coursekit.translations.git import file_blob_id
 
 MKDOCS_YML = """\
 site_name: Test course
@@ -168,3 +168,32 @@ def front_matter(root: Path, source: str, english_rel: str | None = None, transl
 def translate(root: Path, lang: str, source: str, body: str, english_rel: str | None = None) -> Path:
     """A translation of `source` made from today's English (fresh)."""
     return write(root, f"translations/{lang}/{source}", front_matter(root, source, english_rel) + body)
+
+
+# -- the translation model over such a repository, read afresh (files change between calls) --------
+def repo(root: Path):
+    from coursekit.translations.layout import Layout
+    from coursekit.translations.repository import Repository
+
+    return Repository(Layout.read(root))
+
+
+def lint(root: Path, paths=None):
+    from coursekit.lint import lint as run_lint
+
+    return run_lint(repo(root), paths)
+
+
+def collect(root: Path, languages=None):
+    from coursekit.translations.status import collect as collect_rows
+
+    return collect_rows(repo(root), languages)
+
+
+def read_translation_meta(path: Path, expected_source: str | None = None):
+    """The front matter of a translated file, as the model reads it."""
+    from coursekit.translations.frontmatter import read_meta
+
+    text = Path(path).read_text(encoding="utf-8")
+    notebook = json.loads(text) if Path(path).suffix == ".ipynb" else None
+    return read_meta(text, str(path), Path(path).suffix, notebook, expected_source)

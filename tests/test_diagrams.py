@@ -13,11 +13,14 @@ from coursekit.diagrams import (
     LABELS_FILE, MIN_SCALE, SVG_NS, DiagramError, diagram_images, estimate_width, load_labels,
     localize_svg, localized_diagrams, merge_labels, overflowing_labels, svg_labels, unlabelled_text,
 )
-from coursekit.frontmatter import TranslationError
+from coursekit.translations.findings import TranslationError
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import INVALID, Repository
 
 DOCS = ROOT / "docs"
 DIAGRAMS = DOCS / "assets" / "diagrams"
-ENGLISH = load_labels(DOCS / LABELS_FILE)
+REPO = Repository(Layout.read(ROOT))
+ENGLISH = load_labels(REPO, DOCS / LABELS_FILE)
 NAMES = sorted(ENGLISH)
 S = f"{{{SVG_NS}}}"
 
@@ -176,6 +179,16 @@ translated: 2026-11-22
 """
 
 
+def scratch(tmp_path: Path) -> Repository:
+    """A repository with the real mkdocs.yml and diagrams, for labels files written in a test."""
+    import shutil
+
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs" / "assets").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DIAGRAMS, tmp_path / "docs" / "assets" / "diagrams")
+    return Repository(Layout.read(tmp_path))
+
+
 def write(path: Path, front: str, body: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(front + textwrap.dedent(body), encoding="utf-8")
@@ -190,7 +203,7 @@ def test_translation_replaces_what_it_gives_and_keeps_english_elsewhere(tmp_path
             label-generator: Generator
             label-verdict: "Echt oder\\ngeneriert?"
         """)
-    merged = merge_labels(ENGLISH, load_labels(path), path)
+    merged = merge_labels(ENGLISH, load_labels(scratch(tmp_path), path), "labels.yml")
     arch = merged["gan-architecture.svg"]
     assert arch.alt == "Die Architektur eines GAN."
     assert arch.labels["label-verdict"] == "Echt oder\ngeneriert?"
@@ -206,7 +219,7 @@ def test_unknown_id_in_a_translation_names_file_and_line(tmp_path):
             label-g-dnese: Tippfehler
         """)
     with pytest.raises(TranslationError) as info:
-        merge_labels(ENGLISH, load_labels(path), path)
+        merge_labels(ENGLISH, load_labels(scratch(tmp_path), path), "labels.yml")
     assert info.value.line == 10 and "label-g-dnese" in str(info.value)
 
 
@@ -220,34 +233,30 @@ def test_unknown_id_in_a_translation_names_file_and_line(tmp_path):
 def test_malformed_labels_files_name_the_line(tmp_path, body, line, message):
     path = write(tmp_path / "labels.yml", FRONT, "\n" + body)
     with pytest.raises(TranslationError, match=message) as info:
-        load_labels(path)
+        load_labels(scratch(tmp_path), path)
     assert info.value.line == line
 
 
 def test_localized_diagrams_for_a_language(tmp_path):
-    docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    import shutil
-
-    shutil.copytree(DIAGRAMS, docs / "assets" / "diagrams")
-    translations = tmp_path / "translations"
-    assert localized_diagrams(docs, translations, "da") == {}  # no labels file: English drawings stay
-    write(translations / "da" / LABELS_FILE, FRONT, """
+    assert localized_diagrams(scratch(tmp_path), "da") == {}  # no labels file: English drawings stay
+    write(tmp_path / "translations" / "da" / LABELS_FILE, FRONT, """
         gan-architecture.svg:
           labels:
             label-generator: Generatoren
         """)
-    out = localized_diagrams(docs, translations, "da")
+    out = localized_diagrams(Repository(Layout.read(tmp_path)), "da")
     assert sorted(out) == ["assets/diagrams/gan-architecture.da.svg", "assets/diagrams/gan-networks.da.svg"]
     arch = svg_labels(out["assets/diagrams/gan-architecture.da.svg"])
     assert arch["label-generator"] == "Generatoren" and arch["label-real"] == "Real images"
     assert parse(out["assets/diagrams/gan-networks.da.svg"]).get("lang") == "da"
 
 
-def test_localized_diagrams_checks_front_matter(tmp_path):
+def test_a_labels_file_without_front_matter_is_invalid_and_makes_no_drawings(tmp_path):
+    repo = scratch(tmp_path)
     write(tmp_path / "translations" / "sv" / LABELS_FILE, "", "gan-architecture.svg:\n  alt: x\n")
-    with pytest.raises(TranslationError, match="missing front matter"):
-        localized_diagrams(DOCS, tmp_path / "translations", "sv")
+    translation = repo.translation("sv", LABELS_FILE)
+    assert translation.state == INVALID and "missing front matter" in translation.problem.message
+    assert localized_diagrams(repo, "sv") == {}
 
 
 def test_diagram_images_finds_markdown_images():

@@ -7,10 +7,18 @@ import subprocess
 
 import pytest
 
-from coursekit.frontmatter import TranslationError, read_translation_meta
-from coursekit.gitblob import blob_id
+from coursekit.translations.findings import TranslationError
+from coursekit.translations.frontmatter import read_meta
+from coursekit.translations.git import blob_id
 
 BLOB = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"
+
+
+def read_translation_meta(path, expected_source=None):
+    """The front matter of the file at `path`, read the way the translation model reads it."""
+    text = path.read_text(encoding="utf-8")
+    notebook = json.loads(text) if path.suffix == ".ipynb" else None
+    return read_meta(text, str(path), path.suffix, notebook, expected_source)
 
 
 def write(tmp_path, text, name="page.md"):
@@ -33,8 +41,8 @@ def test_reads_a_valid_header(tmp_path):
         (f"---\nsource: a.md\nsource_blob: {BLOB}\n---\n", 1, "lacks 'translated'"),
         (f"---\nsource: a.md\nsource_blob: abc\ntranslated: 2026-11-22\n---\n", 3, "not a 40-hex"),
         (f"---\nsource: a.md\nsource_blob: {BLOB}\ntranslated: yesterday\n---\n", 4, "must be a date"),
-        (f"---\nsource: a.md\nsource_blob: {BLOB}\ntranslated: [2026\n---\n", 4, "not valid YAML"),
-        (f"---\nsource: a.md\n  bad: indent\nsource_blob: {BLOB}\n---\n", 3, "not valid YAML"),
+        (f"---\nsource: a.md\nsource_blob: {BLOB}\ntranslated: [2026\n---\n", 4, "not valid YAML in the front matter: the [ opened on line 4"),
+        (f"---\nsource: a.md\n  bad: indent\nsource_blob: {BLOB}\n---\n", 3, "line 3 is indented more than line 2"),
         (f"---\nsource: b.md\nsource_blob: {BLOB}\ntranslated: 2026-11-22\n---\n", 2, "but this file translates 'a.md'"),
     ],
 )
@@ -56,11 +64,14 @@ def test_notebook_carries_it_in_metadata(tmp_path):
         read_translation_meta(path)
 
 
-def test_non_utf8_file_is_reported(tmp_path):
-    path = tmp_path / "page.md"
-    path.write_bytes("---\nsource: a.md\n---\nl\xe6rte\n".encode("latin-1"))
-    with pytest.raises(TranslationError, match="not valid UTF-8"):
-        read_translation_meta(path)
+def test_notebook_errors_point_at_its_translation_metadata(tmp_path):
+    notebook = {"cells": [{"cell_type": "code", "source": ["x = 1\n"], "metadata": {}, "outputs": []}],
+                "metadata": {"translation": {"source": "n.ipynb", "source_blob": "abc", "translated": "2026-11-22"}}}
+    path = write(tmp_path, json.dumps(notebook, indent=1), "n.ipynb")
+    blob_line = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if '"source_blob"' in line)
+    with pytest.raises(TranslationError) as caught:
+        read_translation_meta(path, expected_source="n.ipynb")
+    assert caught.value.line == blob_line and "not a 40-hex" in caught.value.message
 
 
 def test_blob_id_matches_git(tmp_path):

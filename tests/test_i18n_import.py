@@ -8,14 +8,20 @@ import os
 import pytest
 
 from coursekit.cli import main
-from coursekit.frontmatter import read_translation_meta, split_markdown
-from coursekit.gitblob import file_blob_id
 from coursekit import atomic
-from coursekit.i18n.diff import NULL_BLOB, NoEarlierText, english_diff
+from coursekit.i18n import diff
+from coursekit.i18n.diff import NoEarlierText
 from coursekit.i18n.importer import ImportFailure, ImportOptions, import_file, rewrite_links
-from coursekit.i18n.lint import errors, lint
-from coursekit.i18n.status import STALE, collect
-from i18n_site import LESSON, NOTEBOOK_CELLS, commit, make_site, notebook, write
+from coursekit.translations.findings import errors
+from coursekit.translations.freshness import NULL_BLOB
+from coursekit.translations.frontmatter import split_markdown
+from coursekit.translations.git import file_blob_id
+from coursekit.translations.status import STALE
+from i18n_site import LESSON, NOTEBOOK_CELLS, collect, commit, lint, make_site, notebook, read_translation_meta, repo, write
+
+
+def english_diff(root, lang, source):
+    return diff.english_diff(repo(root), lang, source)
 
 GAN_README = "lessons/4-ComputerVision/10-GANs/README.md"
 
@@ -249,7 +255,7 @@ def test_original_hash_of_an_earlier_english_finds_that_blob(site, tmp_path):
     commit(site, "Lesson: new section")
     result = import_file(site, put(tmp_path, metadata(original_hash=md5) + "# T\n"))
     assert read_translation_meta(result.dest).source_blob == old_blob
-    assert "+## New section" in english_diff(site, "da", "lessons/gan/index.md").text
+    assert "  + ## New section" in english_diff(site, "da", "lessons/gan/index.md").text
 
 
 def test_unknown_original_is_marked_outdated(site, tmp_path):

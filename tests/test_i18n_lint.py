@@ -6,8 +6,8 @@ import re
 import pytest
 
 from coursekit.cli import main
-from coursekit.i18n.lint import ERROR, WARNING, errors, lint
-from i18n_site import LESSON, NOTEBOOK_CELLS, commit, front_matter, git, make_site, notebook, translate, write
+from coursekit.translations.findings import ERROR, WARNING, errors
+from i18n_site import LESSON, NOTEBOOK_CELLS, commit, front_matter, git, lint, make_site, notebook, translate, write
 
 FINDING = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+): (?P<message>.+)$")
 
@@ -52,7 +52,7 @@ def findings_for(site, body, lang="da", source="lessons/gan/index.md"):
 
 
 def messages(findings, level=None):
-    return [f.message for f in findings if level is None or f.level == level]
+    return [f.message for f in findings if level is None or f.severity == level]
 
 
 def test_a_faithful_translation_has_no_findings(site):
@@ -82,13 +82,14 @@ def test_encoding_problems(site):
 
     path.write_text(text.replace("Træning", "Tr√¶ning"), encoding="utf-8")
     found = lint(site)
-    assert [(f.line, f.level) for f in found] == [(20, ERROR)]
+    assert [(f.line, f.severity) for f in found] == [(20, ERROR)]
     assert "'√¶' is UTF-8 read as Mac Roman (meant 'æ')" in found[0].message
 
 
 def test_front_matter_and_source(site):
     path = write(site, "translations/da/index.md", "# Forside\n")
-    assert messages(lint(site, [path])) == ["missing front matter: start the file with '---', source, source_blob, translated, '---'"]
+    assert messages(lint(site, [path])) == ["missing front matter: start the file with '---', source, source_blob, translated, '---' "
+                                            "(`coursekit i18n new` writes it)"]
     write(site, "translations/da/index.md", front_matter(site, "lessons/gan/index.md") + "# Forside\n")
     assert [(f.line, f.message.split(" but ")[0]) for f in lint(site, [path])] == [(2, "'source' is 'lessons/gan/index.md'")]
     orphan = write(site, "translations/sv/lessons/removed.md", front_matter(site, "index.md").replace("index.md", "lessons/removed.md") + "# Borttagen\n")
@@ -103,7 +104,7 @@ def test_source_blob_not_in_history_is_a_warning(site):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(text.split("source_blob: ")[1][:40], "ab" * 20), encoding="utf-8")
     found = lint(site)
-    assert [(f.line, f.level) for f in found] == [(3, WARNING)]
+    assert [(f.line, f.severity) for f in found] == [(3, WARNING)]
     assert "not in git history" in found[0].message
 
 
@@ -116,7 +117,7 @@ def test_links_images_and_anchors(site):
     found = findings_for(site, body)
     assert [f.line for f in found] == [30] * 3 + [31] * 4
     assert messages(found) == [
-        "../../quiz/gan-final.md: no such page or file on the site (docs/quiz/gan-final.md)",
+        "../../quiz/gan-final.md: no such page or file on the site (docs/quiz/gan-final.md); did you mean ../../quiz/gan-pre.md?",
         "../../assets/diagrams/nope.svg: no such page or file on the site (docs/assets/diagrams/nope.svg)",
         "#training: no heading or id with that anchor on this page (translated headings get new anchors; add {#training} to the heading)",
         "/lessons/gan/index.md: an absolute path breaks on /<lang>/ pages; write it relative to this file",
@@ -160,9 +161,23 @@ def test_result_placeholders_are_kept(site):
     assert lint(site, [path]) == []
     path = translate(site, "da", "lessons/gan/index.md", DANISH + "\nDen nåede en cFID på 1,76 efter "
                      "{{ result gan-pytorch/dcgan step }} trin.\n")
-    found = messages(lint(site, [path]))
-    assert any(m.startswith("the English text quotes {{ result gan-pytorch/dcgan cfid }}") for m in found)
-    assert any(m.startswith("{{ result gan-pytorch/dcgan step }} is not in the English text") for m in found)
+    found = lint(site, [path])
+    # The number typed in for the first placeholder: reported at the translated line, after the
+    # placeholder kept before it (here none is kept, so by the English line's place); the typo in
+    # the second: one finding that names the near miss, at its own line.
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    assert [(f.line, f.message) for f in found] == [
+        (last, "{{ result gan-pytorch/dcgan step }}: did you mean {{ result gan-pytorch/dcgan steps }} (docs/lessons/gan/index.md:24)? "
+               "copy the placeholder exactly; the words inside {{ }} are never translated"),
+        (last, "{{ result gan-pytorch/dcgan cfid }} is missing: the English text quotes it on line 24 "
+               "(docs/lessons/gan/index.md); put it back near line " + str(last) + ", as written (the build fills in the number; "
+               "the words inside {{ }} are never translated)"),
+    ]
+    translated_keyword = translate(site, "da", "lessons/gan/index.md", DANISH + "\nDen nåede en cFID på "
+                                   "{{ Ergebnis gan-pytorch/dcgan cfid }} efter {{ result gan-pytorch/dcgan steps }} trin.\n")
+    assert messages(lint(site, [translated_keyword])) == [
+        "{{ Ergebnis gan-pytorch/dcgan cfid }}: did you mean {{ result gan-pytorch/dcgan cfid }} (docs/lessons/gan/index.md:24)? "
+        "copy the placeholder exactly; the words inside {{ }} are never translated"]
 
 
 def test_shape_is_compared_with_the_english_text_it_was_translated_from(site):
@@ -199,7 +214,7 @@ def test_glossary_terms_are_a_warning(site):
         "  discriminator:\n    term: skelner\n    definition: Netværket, der skelner ægte fra falske billeder.\n"
     ))
     found = lint(site)
-    assert [(f.path, f.level) for f in found] == [("translations/da/lessons/gan/index.md", WARNING)]
+    assert [(f.path, f.severity) for f in found] == [("translations/da/lessons/gan/index.md", WARNING)]
     assert "uses 'discriminator'; the da glossary term 'skelner' does not appear here" in found[0].message
 
 
@@ -219,7 +234,7 @@ def test_notebooks(site):
                                                                '"data": {"text/html": ["<script>x()</script>"]}}]', 1)
     path.write_text(text, encoding="utf-8")
     found = messages(lint(site, [path]))
-    assert "2 code cells where the English text has 1 (docs/notebooks/first-look.ipynb)" in found
+    assert 'code cell 3 ("print(z)") is not in the English notebook (docs/notebooks/first-look.ipynb); keep the same cells as the English one' in found
     assert any(m.startswith("outputs in a translated notebook are not used") for m in found)
 
 
@@ -231,7 +246,7 @@ def test_quiz_translations(site):
     ), english_rel="quiz/gan-pre.yml")
     found = lint(site, [path])
     # links resolve from the quiz page (quiz/gan-pre.md); the bank's own rules apply too
-    assert [(f.line, f.level) for f in found] == [(10, ERROR), (11, ERROR)]
+    assert [(f.line, f.severity) for f in found] == [(10, ERROR), (11, ERROR)]
     assert found[0].message.startswith("../lessons/nope.md: no such page")
     assert found[1].message == "question 'q9' is not in quiz/gan-pre.yml (known: q1)"
 
@@ -248,11 +263,11 @@ def test_diagram_labels(site):
         "gan-architecture.svg:\n  alt: Die GAN-Architektur.\n  labels:\n"
         "    label-generator: Generatornetzwerk mit sehr langem Namen\n"))
     found = lint(site, [path])
-    assert [(f.line, f.level) for f in found] == [(9, WARNING)]
+    assert [(f.line, f.severity) for f in found] == [(9, WARNING)]
     assert "too long for its space" in found[0].message
     path.write_text(path.read_text(encoding="utf-8") + "    label-nope: X\n", encoding="utf-8")
     found = lint(site, [path])
-    assert [(f.line, f.level) for f in found] == [(10, ERROR)]
+    assert [(f.line, f.severity) for f in found] == [(10, ERROR)]
     assert "label 'label-nope' is not in the English labels file" in found[0].message
 
 
@@ -260,7 +275,7 @@ def test_unknown_language_folder_and_stray_files(site):
     write(site, "translations/fr/index.md", "# Accueil\n")
     write(site, "translations/da/assets/photo.png", "png")
     found = lint(site)
-    assert [(f.path, f.level) for f in found] == [
+    assert [(f.path, f.severity) for f in found] == [
         ("translations/da/assets/photo.png", WARNING),
         ("translations/fr/index.md", ERROR),
     ]
@@ -272,5 +287,6 @@ def test_cli_lint_exit_status_and_output(site, capsys):
     translate(site, "sv", "index.md", "# Hem\n\n<script>x</script>\n")
     assert main(["i18n", "lint", "--root", str(site)]) == 1
     out = capsys.readouterr()
-    assert out.out.splitlines() == ["translations/sv/index.md:8: unsafe HTML: <script>: it is not allowed in translated text"]
+    assert out.out.splitlines() == ["translations/sv/index.md:8: unsafe HTML: <script>: it is not allowed in translated text; "
+                                    "remove the tag (only text and Markdown are allowed)"]
     assert out.err.strip() == "1 error(s), 0 warning(s) in 1 file(s)"

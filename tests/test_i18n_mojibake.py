@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.i18n.mojibake import repair, signatures
+from coursekit.translations.mojibake import repair, signatures
 
 # Every letter the site's languages add to ASCII, both cases, plus the punctuation, symbols and
 # emoji (with a variation selector and a zero-width joiner) that lesson texts use.

@@ -11,13 +11,21 @@ import pytest
 import yaml
 
 from coursekit.cli import main
-from coursekit.frontmatter import read_translation_meta, split_markdown
-from coursekit.gitblob import file_blob_id
-from coursekit.i18n.lint import lint
-from coursekit.i18n.scaffold import new_translation, stamp_translation
-from coursekit.i18n.site import I18nError
-from coursekit.i18n.status import FRESH, STALE, collect
-from i18n_site import LESSON, commit, make_site, write
+from coursekit.i18n import scaffold
+from coursekit.translations.findings import UserError
+from coursekit.translations.frontmatter import split_markdown
+from coursekit.translations.git import file_blob_id
+from coursekit.translations.status import FRESH, STALE, UNTRANSLATED
+from i18n_site import LESSON, collect, commit, lint, make_site, read_translation_meta, repo, write
+
+
+def new_translation(root, lang, source, **options):
+    return scaffold.new_translation(repo(root), lang, source, **options)
+
+
+def stamp_translation(root, lang, source, **options):
+    stamped = scaffold.stamp_translation(repo(root), lang, source, **options)
+    return stamped.path, stamped.changed
 
 DAY = dt.date(2026, 12, 1)
 
@@ -37,6 +45,10 @@ def test_new_markdown_copies_english_with_front_matter(site):
     meta = read_translation_meta(path, expected_source="lessons/gan/index.md")
     assert meta.source_blob == file_blob_id(site / "docs/lessons/gan/index.md") and meta.translated == DAY
     assert path.read_text(encoding="utf-8").endswith(LESSON)
+    # Still the English text: not fresh, whatever its source_blob says, until it is translated.
+    assert state(site, "nl", "lessons/gan/index.md") == UNTRANSLATED
+    path.write_text(path.read_text(encoding="utf-8").replace("A generative adversarial network pairs",
+                                                             "Een generatief adversarieel netwerk koppelt"), encoding="utf-8")
     assert state(site, "nl", "lessons/gan/index.md") == FRESH
 
 
@@ -54,29 +66,42 @@ def test_new_notebook_and_quiz(site):
     quiz = new_translation(site, "de", "quiz/gan-pre.yml", today=DAY)
     assert read_translation_meta(quiz, expected_source="quiz/gan-pre.yml").source_blob == file_blob_id(site / "quiz/gan-pre.yml")
     # a quiz translation has text per id and no answer key, so the copy takes that shape
-    body = yaml.safe_load(split_markdown(quiz.read_text(encoding="utf-8"))[1])
+    text = split_markdown(quiz.read_text(encoding="utf-8"))[1]
+    body = yaml.safe_load(text)
     assert body == {"title": "Before the lesson", "questions": {"q1": {
         "text": "A GAN has two networks.",
         "explanation": "It has a generator and a discriminator; see [the lesson](../lessons/gan/index.md)."}}}
+    # Every text is a '>-' block, so a translation with ': ', quotes or apostrophes needs no escaping.
+    assert "title: >-\n  Before the lesson\n" in text and "    text: >-\n      A GAN has two networks.\n" in text
+    translated = text.replace("A GAN has two networks.", "Frage: Hat ein GAN zwei \"Netze\"? Ja, GAN's haben zwei.")
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace(text, translated), encoding="utf-8")
     assert lint(site) == []
+    assert {row.source: row.state for row in collect(site, ["de"])}["quiz/gan-pre.yml"] == FRESH
 
 
 def test_new_refuses_to_overwrite_and_unknown_pages(site):
     path = write(site, "translations/nl/index.md", "work in progress\n")
-    with pytest.raises(I18nError, match="already exists; pass --force"):
+    with pytest.raises(UserError, match="already exists; pass --force"):
         new_translation(site, "nl", "index.md")
     assert path.read_text() == "work in progress\n"
-    with pytest.raises(I18nError, match="not a page this site translates"):
+    with pytest.raises(UserError, match="not a page this site translates"):
         new_translation(site, "nl", "assets/stylesheets/site.md")
+
+
+def translate_body(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def test_stamp_after_updating_a_stale_translation(site):
     path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
-    text = path.read_text(encoding="utf-8").replace("translated: 2026-11-01", "translated: 2026-11-01  # first version")
-    path.write_text(text, encoding="utf-8")
+    translate_body(path, "translated: 2026-11-01", "translated: 2026-11-01  # first version")
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    commit(site, "Swedish lesson")
     write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
     commit(site, "English: more")
     assert state(site, "sv", "lessons/gan/index.md") == STALE
+    translate_body(path, "parar", "parar ihop")  # the translator's update, not committed yet
+    text = path.read_text(encoding="utf-8")
     assert stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY) == (path, True)
     assert state(site, "sv", "lessons/gan/index.md") == FRESH
     stamped = path.read_text(encoding="utf-8")
@@ -85,8 +110,38 @@ def test_stamp_after_updating_a_stale_translation(site):
     assert stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY) == (path, False)
 
 
+def test_stamp_refuses_a_translation_not_touched_since_english_changed(site):
+    path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    commit(site, "Swedish lesson")
+    write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
+    commit(site, "English: more")
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(UserError, match=r"^translations/sv/lessons/gan/index.md has not changed since the English text changed: "
+                                        r"update it first with `coursekit i18n diff sv lessons/gan/index.md`"):
+        stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY)
+    assert path.read_text(encoding="utf-8") == before and state(site, "sv", "lessons/gan/index.md") == STALE
+    # An edit committed after the English change counts as the update.
+    translate_body(path, "parar", "parar ihop")
+    commit(site, "Swedish: updated")
+    assert stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY) == (path, True)
+
+
+def test_stamp_refuses_an_english_copy_and_force_overrides(site, capsys):
+    new_translation(site, "nl", "index.md", today=dt.date(2026, 11, 1))
+    commit(site, "Dutch scaffold")
+    write(site, "docs/index.md", "# Home\n\nRead [the lesson](lessons/gan/index.md) first.\n")
+    assert state(site, "nl", "index.md") == UNTRANSLATED
+    with pytest.raises(UserError, match="is still the English text; translate it first"):
+        stamp_translation(site, "nl", "index.md", today=DAY)
+    # --force stamps anyway, and says that the English it now follows is not committed.
+    assert main(["i18n", "stamp", "nl", "index.md", "--force", "--root", str(site)]) == 0
+    assert "warning: docs/index.md has changes that are not committed" in capsys.readouterr().err
+
+
 def test_stamp_notebook(site):
     path = new_translation(site, "sl", "notebooks/first-look.ipynb", today=dt.date(2026, 11, 1))
+    translate_body(path, "A generator turns noise into images.", "Generator spremeni šum v slike.")
     write(site, "docs/notebooks/first-look.ipynb", (site / "docs/notebooks/first-look.ipynb").read_text().replace("noise", "random noise"))
     assert state(site, "sl", "notebooks/first-look.ipynb") == STALE
     stamp_translation(site, "sl", "notebooks/first-look.ipynb", today=DAY)
@@ -96,7 +151,8 @@ def test_stamp_notebook(site):
 def test_cli_new_and_stamp(site, capsys, monkeypatch):
     monkeypatch.chdir(site / "docs")
     assert main(["i18n", "new", "da", "lessons/gan/index.md"]) == 0
-    assert capsys.readouterr().out.strip() == "wrote translations/da/lessons/gan/index.md: translate it in place"
+    assert capsys.readouterr().out.strip() == ("wrote translations/da/lessons/gan/index.md: translate it in place "
+                                               "(until you do, status calls it untranslated)")
     assert main(["i18n", "new", "da", "lessons/gan/index.md"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     assert main(["i18n", "stamp", "da", "translations/da/lessons/gan/index.md"]) == 0

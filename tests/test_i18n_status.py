@@ -5,11 +5,25 @@ import json
 
 import pytest
 
+from conftest import ROOT
 from coursekit.cli import main
-from coursekit.i18n.diff import NoEarlierText, english_diff
-from coursekit.i18n.site import I18nError, english_sources, languages, page_argument
-from coursekit.i18n.status import FRESH, INVALID, MISSING, ORPHANED, STALE, collect, is_stale, render_markdown, render_page
-from i18n_site import LESSON, NOTEBOOK_CELLS, commit, front_matter, git, make_site, notebook, translate, write
+from coursekit.i18n import diff
+from coursekit.i18n.diff import NoEarlierText
+from coursekit.strings import Strings
+from coursekit.translations.findings import UserError
+from coursekit.translations.layout import Layout
+from coursekit.translations.status import FRESH, INVALID, MISSING, ORPHANED, STALE, render_markdown, render_page
+from i18n_site import LESSON, NOTEBOOK_CELLS, collect, commit, front_matter, git, make_site, notebook, repo, translate, write
+
+
+def english_diff(root, lang, source, **options):
+    return diff.english_diff(repo(root), lang, source, **options)
+
+
+def is_stale(root, lang, source):
+    """(stale?, front matter) of a translation, as the page banners see it; (False, None) without one."""
+    translation = repo(root).translation(lang, source)
+    return (False, None) if translation is None else (translation.stale, translation.meta)
 
 DANISH_LESSON = "# Generative adversarielle netværk\n\nEn generator og en diskriminator.\n"
 
@@ -22,7 +36,8 @@ def site(tmp_path):
     translate(root, "de", "quiz/gan-pre.yml", "title: Vor der Lektion\n", english_rel="quiz/gan-pre.yml")
     nb_meta = {"source": "notebooks/first-look.ipynb", "source_blob": git(root, "hash-object", "docs/notebooks/first-look.ipynb").strip(),
                "translated": "2026-11-22"}
-    write(root, "translations/sv/notebooks/first-look.ipynb", notebook(NOTEBOOK_CELLS, nb_meta))
+    swedish = [("markdown", "# En första titt\n\nEn generator gör brus till bilder.\n"), NOTEBOOK_CELLS[1]]
+    write(root, "translations/sv/notebooks/first-look.ipynb", notebook(swedish, nb_meta))
     commit(root, "Translations")
     return root
 
@@ -39,14 +54,14 @@ def edit_lesson(root):
 
 
 def test_languages_come_from_mkdocs_yml_despite_python_tags(site):
-    langs = languages(site)
+    langs = Layout.read(site).languages
     assert [lang.locale for lang in langs] == ["en", "da", "sv", "nl", "de", "sl"]
     assert [lang.locale for lang in langs if lang.default] == ["en"]
     assert langs[-1].name == "Slovenščina"
 
 
 def test_tracked_pages(site):
-    assert english_sources(site) == [
+    assert Layout.read(site).english_sources() == [
         "assets/diagrams/labels.yml", "glossary.yml", "index.md", "lessons/gan/index.md",
         "notebooks/first-look.ipynb", "notebooks/gan-pytorch.ipynb", "quiz/gan-post.yml", "quiz/gan-pre.yml",
     ]
@@ -131,12 +146,30 @@ def test_is_stale_for_banners(site):
 def test_diff_shows_the_english_changes_since_translation(site):
     edit_lesson(site)
     result = english_diff(site, "da", "lessons/gan/index.md")
-    assert not result.fresh
-    removed = [line for line in result.text.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line for line in result.text.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    assert removed == ["-Train the discriminator, then the generator. See [the game](#game) and the"]
-    assert added == ["+Train the discriminator first, then the generator. See [the game](#game) and the", "+", "+## Further reading"]
-    assert result.text.startswith("--- docs/lessons/gan/index.md @ ")
+    assert not result.fresh and (result.added, result.removed) == (3, 1)
+    lines = result.text.splitlines()
+    assert lines[0].startswith("--- docs/lessons/gan/index.md @ ")
+    # Each change under the English section it is in, with the place to look in the translation.
+    assert 'in section "Training" (English line 17); in your translation translations/da/lessons/gan/index.md:' in lines
+    assert "  - Train the discriminator, then the generator. See [the game](#game) and the" in lines
+    assert "  + Train the discriminator first, then the generator. See [the game](#game) and the" in lines
+    assert "  words: Train the discriminator {+first+}, then the generator. See [the game](#game) and the" in lines
+    assert "  + ## Further reading" in lines
+
+
+def test_diff_names_the_translated_section_and_its_line(site):
+    english = LESSON + "\nA closing line.\n"
+    danish = "# GAN\n\nTekst.\n\n## To netværk, ét spil {#game}\n\nMere.\n\n## Træning\n\nTræn.\n"
+    path = translate(site, "da", "lessons/gan/index.md", danish)
+    commit(site, "Danish with the English sections")
+    write(site, "docs/lessons/gan/index.md", english.replace("python -m ganlib train --epochs 5", "python -m ganlib train --epochs 10"))
+    commit(site, "English: more epochs")
+    text = english_diff(site, "da", "lessons/gan/index.md").text
+    training = next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == "## Træning")
+    assert f'in section "Training" (English line 21); in your translation translations/da/lessons/gan/index.md: section "Træning", line {training}:' in text
+    assert "  words: python -m ganlib train --epochs [-5-]{+10+}" in text
+    unified = english_diff(site, "da", "lessons/gan/index.md", unified=True).text
+    assert "-python -m ganlib train --epochs 5" in unified.splitlines() and "@@" in unified
 
 
 def test_diff_of_a_fresh_translation_is_empty(site):
@@ -154,24 +187,27 @@ def test_diff_when_the_old_blob_is_not_in_history(site):
 
 
 def test_diff_of_a_missing_translation(site):
-    with pytest.raises(I18nError, match="no nl translation of lessons/gan/index.md"):
+    with pytest.raises(UserError, match="no nl translation of lessons/gan/index.md yet"):
         english_diff(site, "nl", "lessons/gan/index.md")
 
 
 def test_page_argument_forms(site):
     for given in ("lessons/gan/index.md", "docs/lessons/gan/index.md", "translations/da/lessons/gan/index.md", "./docs/lessons/gan/index.md"):
-        assert page_argument(site, "da", given) == "lessons/gan/index.md"
-    assert page_argument(site, "de", "quiz/gan-pre.yml") == "quiz/gan-pre.yml"
+        assert Layout.read(site).page_argument("da", given) == "lessons/gan/index.md"
+    assert Layout.read(site).page_argument("de", "quiz/gan-pre.yml") == "quiz/gan-pre.yml"
 
 
 def test_render_markdown_in_danish(site):
+    for lang in ("da", "sl"):  # the real words of the status page in these languages
+        write(site, f"translations/{lang}/language.yml", (ROOT / "translations" / lang / "language.yml").read_text(encoding="utf-8"))
     edit_lesson(site)
-    table = render_markdown(collect(site, ["da", "de"]), "da", {"da": "Dansk", "de": "Deutsch"})
+    strings = Strings(repo(site))
+    table = render_markdown(collect(site, ["da", "de"]), "da", strings, {"da": "Dansk", "de": "Deutsch"})
     lines = table.splitlines()
     assert lines[0] == "| Side | Dansk | Deutsch |"
     assert "| `lessons/gan/index.md` | forældet (ændrede engelske linjer: 4) | ikke oversat |" in lines
     assert "| `quiz/gan-pre.yml` | ikke oversat | opdateret |" in lines
-    assert render_page(collect(site, ["da"]), "sl").startswith("# Stanje prevodov\n")
+    assert render_page(collect(site, ["da"]), "sl", strings).startswith("# Stanje prevodov\n")
 
 
 def test_cli_status_json_and_strict(site, capsys):
@@ -183,7 +219,8 @@ def test_cli_status_json_and_strict(site, capsys):
     assert main(["i18n", "status", "--root", str(site), "--strict"]) == 1  # pages are missing
     capsys.readouterr()
     assert main(["i18n", "status", "--root", str(site), "--lang", "xx"]) == 2
-    assert capsys.readouterr().err.strip() == "coursekit: error: unknown language 'xx'; this site translates into da, sv, nl, de, sl (mkdocs.yml)"
+    assert capsys.readouterr().err.strip() == ("coursekit: error: unknown language 'xx'; this site translates into da, sv, nl, de, sl "
+                                               "(mkdocs.yml; to add one, run `coursekit i18n add-language xx --name NAME`)")
 
 
 def test_cli_diff_exit_codes(site, capsys, monkeypatch):
@@ -191,7 +228,7 @@ def test_cli_diff_exit_codes(site, capsys, monkeypatch):
     edit_lesson(site)
     assert main(["i18n", "diff", "da", "docs/lessons/gan/index.md"]) == 0
     out = capsys.readouterr()
-    assert "+## Further reading" in out.out and "3 line(s) added, 1 removed" in out.err
+    assert "  + ## Further reading" in out.out and "3 line(s) added, 1 removed" in out.err
     path = site / "translations/da/index.md"
     path.write_text(path.read_text().replace(path.read_text().split("source_blob: ")[1][:40], "cd" * 20), encoding="utf-8")
     assert main(["i18n", "diff", "da", "index.md"]) == 1

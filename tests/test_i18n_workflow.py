@@ -29,7 +29,5 @@ def test_github_format_annotates_lines(tmp_path, capsys):
     translate(site, "de", "index.md", "# Start\n\n<iframe src=x></iframe>\n")
     assert main(["i18n", "lint", "--root", str(site), "--format", "github"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [
-        "translations/de/index.md:8: unsafe HTML: <iframe>: it is not allowed in translated text",
-        "::error file=translations/de/index.md,line=8::unsafe HTML: <iframe>: it is not allowed in translated text",
-    ]
+    message = "unsafe HTML: <iframe>: it is not allowed in translated text; remove the tag (only text and Markdown are allowed)"
+    assert out == [f"translations/de/index.md:8: {message}", f"::error file=translations/de/index.md,line=8::{message}"]

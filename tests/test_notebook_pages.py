@@ -11,7 +11,15 @@ import pytest
 
 from conftest import LANGUAGES, ROOT, lang_prefix
 from coursekit.notebooks import colab_url, with_english_outputs
-from coursekit.strings import ui
+from coursekit.strings import Strings
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
+
+STRINGS = Strings(Repository(Layout.read(ROOT)))
+
+
+def ui(lang: str, key: str) -> str:
+    return STRINGS.ui("site", lang, key)
 
 NOTEBOOKS = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 
@@ -73,6 +81,23 @@ def test_translated_notebooks_get_the_english_outputs():
     assert merged["cells"][2]["outputs"] == [] and merged["cells"][2]["execution_count"] is None, "code differs"
     assert merged["cells"][3]["outputs"] == [], "no English cell to take outputs from"
     assert translation["cells"][1]["outputs"][0]["text"] == "stale", "the translation itself is not changed"
+
+
+def test_a_translated_comment_keeps_the_english_output():
+    """The lint lets a translator translate comments in code; the page must not lose the output
+    for it (one rule for both: coursekit.translations.notebook.same_code)."""
+    printed = [{"output_type": "stream", "name": "stdout", "text": "mode cpu: random features, longer side 256 px\n"}]
+    english = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 2, "outputs": printed, "source":
+                          '%config InlineBackend.figure_formats = ["jpeg"]  # photos: JPEG keeps the notebook small\n'
+                          "# the settings of this run\nprint(describe(settings))  # one line\n"}]}
+    translation = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source":
+                              '%config InlineBackend.figure_formats = ["jpeg"]  # Fotos: JPEG hält das Notebook klein\n'
+                              "# die Einstellungen dieses Laufs\nprint(describe(settings))  # eine Zeile\n"}]}
+    assert with_english_outputs(translation, english)["cells"][0]["outputs"] == printed
+    changed = {"cells": [dict(translation["cells"][0], source="print(describe(other))\n")]}
+    assert with_english_outputs(changed, english)["cells"][0]["outputs"] == []
+    in_a_string = {"cells": [dict(translation["cells"][0], source=english["cells"][0]["source"].replace("(settings)", '("#settings")'))]}
+    assert with_english_outputs(in_a_string, english)["cells"][0]["outputs"] == [], "a # inside a string is code"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

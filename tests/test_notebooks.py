@@ -42,8 +42,12 @@ TRANSLATED_NOTEBOOKS = sorted(ROOT.glob("translations/*/notebooks/*.ipynb"))
 
 @pytest.mark.parametrize("path", TRANSLATED_NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_translated_notebooks_keep_the_english_code(path):
+    """Comments may be translated (the rule the lint and the page's English outputs share)."""
+    from coursekit.translations.notebook import same_code
+
     english = ROOT / "docs" / "notebooks" / path.name
-    assert code_cells(path) == code_cells(english), f"{path.relative_to(ROOT)}: code cells differ from English"
+    pairs = list(zip(code_cells(path), code_cells(english), strict=True))
+    assert all(same_code(mine, theirs) for mine, theirs in pairs), f"{path.relative_to(ROOT)}: code cells differ from English"
 
 
 def test_notebook_settings_exist_for_every_mode():

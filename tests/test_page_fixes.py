@@ -1,7 +1,7 @@
 """The HTML corrections applied to every page, and the notebook page addresses."""
 from coursekit.notebooks import page_dest
 from coursekit.page_fixes import fix_page
-from coursekit.sources import suffixed
+from coursekit.translations.layout import suffixed
 
 
 def test_head_alternates_removed_selector_links_kept():
@@ -12,6 +12,11 @@ def test_head_alternates_removed_selector_links_kept():
     fixed = fix_page(html)
     assert '<link rel="alternate"' not in fixed
     assert 'class="md-select__link"' in fixed and '<link rel="icon"' in fixed
+
+
+def test_only_the_head_is_searched_for_alternates():
+    body = '<link rel="alternate" href="x" hreflang="da">'  # in the body (a notebook's output, say): left alone
+    assert fix_page(f"<head></head><body>{body}</body>") == f"<head></head><body>{body}</body>"
 
 
 def test_search_dialog_takes_its_fields_label():

@@ -14,8 +14,13 @@ import pytest
 import yaml
 
 from conftest import ROOT, TRANSLATED
-from coursekit.gitblob import file_blob_id
-from coursekit.quiz import bank, legacy, render, ui
+from coursekit.quiz import legacy, render, schema
+from coursekit.quiz.bank import QuizBank
+from coursekit.strings import Strings, english
+from coursekit.translations.findings import errors
+from coursekit.translations.git import file_blob_id
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
 
 GOOD_BANK = """\
 title: A small quiz
@@ -84,9 +89,40 @@ questions:
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
+    """A repository with the site's languages, their interface words, the lesson page the quiz
+    links to, and one quiz."""
+    (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    for lang in TRANSLATED:
+        language_file = tmp_path / "translations" / lang / "language.yml"
+        language_file.parent.mkdir(parents=True)
+        language_file.write_text((ROOT / "translations" / lang / "language.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "docs" / "lessons" / "gan").mkdir(parents=True)
+    (tmp_path / "docs" / "lessons" / "gan" / "index.md").write_text("# The lesson\n", encoding="utf-8")
     (tmp_path / "quiz").mkdir()
     (tmp_path / "quiz" / "small.yml").write_text(GOOD_BANK, encoding="utf-8")
     return tmp_path
+
+
+def bank_of(root: Path) -> QuizBank:
+    """The quiz bank of the repository at `root`, read afresh."""
+    return QuizBank(Repository(Layout.read(root)))
+
+
+def validate(root: Path):
+    return bank_of(root).validate()
+
+
+def load(quiz_id: str, lang: str, root: Path):
+    return bank_of(root).localized(quiz_id, lang)
+
+
+def page_markdown(quiz_id: str, lang: str, root: Path) -> str:
+    quizzes = bank_of(root)
+    return render.render_markdown(quizzes.localized(quiz_id, lang), Strings(quizzes.repo))
+
+
+def ui(lang: str, key: str, **values) -> str:
+    return Strings(Repository(Layout.read(ROOT))).ui("quiz", lang, key, **values)
 
 
 def write_translation(repo: Path, body: str, lang: str = "da", blob: str | None = None, **kwargs) -> Path:
@@ -118,20 +154,20 @@ def assert_problem(problems, path: str, line: int, fragment: str, severity: str 
 
 # -- the real bank ---------------------------------------------------------------------------
 def test_real_bank_and_translations_are_valid_and_fresh():
-    problems = bank.validate(ROOT)
+    problems = validate(ROOT)
     assert problems == [], messages(problems)
     for quiz_id in ("gan-pre", "gan-post"):
         for lang in TRANSLATED:
-            localized = bank.load(quiz_id, lang, ROOT)
+            localized = load(quiz_id, lang, ROOT)
             assert localized.translated and not localized.translation.stale, f"{lang}/{quiz_id} is missing or stale"
             assert localized.fallback == (), f"{lang}/{quiz_id} shows English for {localized.fallback}"
 
 
 @pytest.mark.parametrize("quiz_id", ["gan-pre", "gan-post"])
 def test_real_quizzes_meet_the_issue(quiz_id):
-    quiz, _ = bank.load_quiz(ROOT / "quiz" / f"{quiz_id}.yml", ROOT)
+    quiz = bank_of(ROOT).quiz(quiz_id)
     assert len(quiz.questions) >= 6
-    assert {q.type for q in quiz.questions} == set(bank.QUESTION_TYPES)
+    assert {q.type for q in quiz.questions} == set(schema.QUESTION_TYPES)
     for question in quiz.questions:
         links = re.findall(r"\]\(([^)]+)\)", question.explanation)
         assert links and all(link.startswith("../lessons/gan/") and ".md" in link for link in links), (
@@ -140,9 +176,9 @@ def test_real_quizzes_meet_the_issue(quiz_id):
 
 
 def test_real_translations_keep_texts_apart_from_english():
-    english = bank.load("gan-post", "en", ROOT)
+    english = load("gan-post", "en", ROOT)
     for lang in TRANSLATED:
-        localized = bank.load("gan-post", lang, ROOT)
+        localized = load("gan-post", lang, ROOT)
         assert localized.title != english.title
         for mine, theirs in zip(localized.questions, english.questions):
             assert mine.text != theirs.text, f"{lang}/{mine.id} text is still English"
@@ -161,7 +197,7 @@ BAD_BANKS = [
     ("    explanation: It does.\n", "", "  - id: water", "question 'water' lacks 'explanation'"),
     ("      - id: green", "      - id: blue", "      - id: blue\n        text: Green", "option id 'blue' is used twice"),
     ("text: Which numbers are prime?", "text: Which [numbers](x.md) are prime?", "text: Which [numbers]", "may not contain a link"),
-    ("    type: truefalse", "    type: truefalse\n    type: single", "    type: single\n    text: Water", "duplicate key 'type'"),
+    ("    type: truefalse", "    type: truefalse\n    type: single", "    type: single\n    text: Water", "the key 'type' appears twice (first on line 31)"),
     ("title: A small quiz", "title: [A small quiz", "title: [A small quiz", "not valid YAML"),
     ("intro: Three questions.", "intro: Three questions.\ncolour: blue", "colour: blue", "unknown key 'colour'"),
     ("    type: truefalse", "    type: truefalse\n    options: []", "    options: []", "has no 'options'"),
@@ -175,29 +211,29 @@ def test_bad_bank_reports_file_and_line(repo, old, new, at, fragment):
     text = GOOD_BANK.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     line = text[: text.index(at)].count("\n") + 1
-    problems = bank.validate(repo)
+    problems = validate(repo)
     assert_problem(problems, "quiz/small.yml", line, fragment)
-    with pytest.raises(bank.QuizError):
-        render.page_markdown("small", "en", repo)
+    with pytest.raises(schema.QuizError):
+        page_markdown("small", "en", repo)
 
 
 def test_good_bank_loads_with_its_key(repo):
-    quiz, problems = bank.load_quiz(repo / "quiz" / "small.yml", repo)
+    quiz, problems = schema.load_quiz(Repository(Layout.read(repo)), repo / "quiz" / "small.yml")
     assert problems == []
     assert [q.correct for q in quiz.questions] == [{"blue"}, {"two", "five"}, {"true"}]
-    assert quiz.legacy == bank.Legacy(150, (150, 42))
+    assert quiz.legacy == schema.Legacy(150, (150, 42))
 
 
 def test_legacy_address_claimed_twice_is_an_error(repo):
     (repo / "quiz" / "other.yml").write_text(GOOD_BANK.replace("app_id: 150", "app_id: 250").replace("[150, 42]", "[250, 42]"))
-    assert any("legacy address 42 is already claimed by quiz 'other'" in m for m in messages(bank.validate(repo)))
+    assert any("legacy address 42 is already claimed by quiz 'other'" in m for m in messages(validate(repo)))
 
 
 # -- translations --------------------------------------------------------------------------------
 def test_good_translation_gives_text_and_keeps_the_key(repo):
     write_translation(repo, GOOD_TRANSLATION)
-    assert bank.validate(repo) == []
-    localized = bank.load("small", "da", repo)
+    assert validate(repo) == []
+    localized = load("small", "da", repo)
     assert localized.translated and not localized.translation.stale
     assert localized.title == "En lille quiz"
     assert localized.questions[0].options == (("blue", "Blå"), ("green", "Grøn"))
@@ -207,24 +243,24 @@ def test_good_translation_gives_text_and_keeps_the_key(repo):
 def test_translation_may_not_set_the_answer(repo):
     body = GOOD_TRANSLATION.replace("      green: Grøn\n", "      green: Grøn\n    correct: green\n")
     path = write_translation(repo, body)
-    problems = bank.validate(repo)
+    problems = validate(repo)
     assert_problem(problems, "translations/da/quiz/small.yml", line_of(path, "correct: green"), "'correct' is not allowed here")
-    with pytest.raises(bank.QuizError, match=r"small\.yml:\d+: .*'correct' is not allowed"):
-        render.page_markdown("small", "da", repo)
+    with pytest.raises(schema.QuizError, match=r"small\.yml:\d+: .*'correct' is not allowed"):
+        page_markdown("small", "da", repo)
 
 
 def test_translation_cannot_smuggle_a_key_into_an_option(repo):
     body = GOOD_TRANSLATION.replace("      green: Grøn", "      green: {text: Grøn, correct: true}")
     path = write_translation(repo, body)
-    assert_problem(bank.validate(repo), "translations/da/quiz/small.yml", line_of(path, "green: {"), "must be non-empty text")
+    assert_problem(validate(repo), "translations/da/quiz/small.yml", line_of(path, "green: {"), "must be non-empty text")
 
 
 def test_reordered_translation_options_do_not_move_the_answer(repo):
     body = GOOD_TRANSLATION.replace("      blue: Blå\n      green: Grøn", "      green: Grøn\n      blue: Blå")
     write_translation(repo, body)
-    data = page_data(render.page_markdown("small", "da", repo))
+    data = page_data(page_markdown("small", "da", repo))
     assert data["questions"]["colour"]["correct"] == ["blue"]
-    page = render.page_markdown("small", "da", repo)
+    page = page_markdown("small", "da", repo)
     # English order, translated labels: Blå still belongs to the input whose value is "blue".
     assert re.search(r'value="blue"><label for="[^"]+">Blå</label>', page)
     assert page.index('value="blue"') < page.index('value="green"')
@@ -241,7 +277,7 @@ def test_missing_and_extra_ids_in_a_fresh_translation_are_errors(repo, old, new,
     assert old in GOOD_TRANSLATION
     path = write_translation(repo, GOOD_TRANSLATION.replace(old, new, 1))
     needles = at if isinstance(at, tuple) else (at,)
-    assert_problem(bank.validate(repo), "translations/da/quiz/small.yml", line_of(path, *needles, start=6), fragment)
+    assert_problem(validate(repo), "translations/da/quiz/small.yml", line_of(path, *needles, start=6), fragment)
 
 
 def test_stale_translation_warns_and_falls_back_to_english(repo):
@@ -249,10 +285,10 @@ def test_stale_translation_warns_and_falls_back_to_english(repo):
     # The English file changes after translation: the translation is now stale.
     english = repo / "quiz" / "small.yml"
     english.write_text(GOOD_BANK.replace("Three questions.", "Three short questions."), encoding="utf-8")
-    problems = bank.validate(repo)
-    assert bank.errors(problems) == []
+    problems = validate(repo)
+    assert errors(problems) == []
     assert_problem(problems, "translations/da/quiz/small.yml", line_of(path, "questions:"), "question 'water' is missing", "warning")
-    localized = bank.load("small", "da", repo)
+    localized = load("small", "da", repo)
     assert localized.translation.stale
     assert localized.questions[2].text == "Water boils at 100 °C at sea level."
     assert localized.questions[0].text == "Hvilken farve har himlen en klar dag?"
@@ -267,14 +303,14 @@ def test_stale_translation_warns_and_falls_back_to_english(repo):
 def test_bad_translation_front_matter_and_body(repo, kwargs, body_change, line, fragment):
     body = GOOD_TRANSLATION if body_change is None else GOOD_TRANSLATION.replace(*body_change)
     write_translation(repo, body, **kwargs)
-    assert_problem(bank.validate(repo), "translations/da/quiz/small.yml", line, fragment)
+    assert_problem(validate(repo), "translations/da/quiz/small.yml", line, fragment)
 
 
 def test_translation_without_an_english_quiz_is_an_error(repo):
     path = repo / "translations" / "sv" / "quiz" / "gone.yml"
     path.parent.mkdir(parents=True)
     path.write_text(translation_text("0" * 40, GOOD_TRANSLATION, source="quiz/gone.yml"))
-    assert_problem(bank.validate(repo), "translations/sv/quiz/gone.yml", 1, "there is no quiz/gone.yml")
+    assert_problem(validate(repo), "translations/sv/quiz/gone.yml", 1, "there is no English quiz/gone.yml")
 
 
 def test_cli_validate_exit_status_and_output(repo):
@@ -298,7 +334,7 @@ def page_data(markdown_text: str) -> dict:
 
 def test_page_carries_the_key_and_localized_interface(repo):
     write_translation(repo, GOOD_TRANSLATION)
-    page = render.page_markdown("small", "da", repo)
+    page = page_markdown("small", "da", repo)
     assert page.startswith("# En lille quiz\n")
     data = page_data(page)
     assert data["questions"] == {
@@ -307,21 +343,21 @@ def test_page_carries_the_key_and_localized_interface(repo):
         "water": {"type": "truefalse", "correct": ["true"]},
     }
     assert data["storageKey"] == "coursekit-quiz:small:da"
-    assert data["strings"]["correct"] == ui.ui("da", "correct")
-    assert ui.ui("da", "question_n_of_m", n=1, m=3) in page
-    assert f">{ui.ui('da', 'true')}</label>" in page and f">{ui.ui('da', 'check')}</button>" in page
+    assert data["strings"]["correct"] == ui("da", "correct")
+    assert ui("da", "question_n_of_m", n=1, m=3) in page
+    assert f">{ui('da', 'true')}</label>" in page and f">{ui('da', 'check')}</button>" in page
     assert 'type="checkbox"' in page and 'type="radio"' in page
     # The explanation stays Markdown inside a markdown="1" block, so the build rewrites its link.
     assert re.search(r'<div class="ck-explanation" hidden markdown="1">\n\nSe \[lektionen\]\(\.\./lessons/gan/index\.md\)', page)
-    assert page.rstrip().endswith(f"[{ui.ui('da', 'back_to_lesson')}](../lessons/gan/index.md)")
+    assert page.rstrip().endswith(f"[{ui('da', 'back_to_lesson')}](../lessons/gan/index.md)")
 
 
 def test_page_without_translation_is_english_with_local_interface(repo):
-    localized = bank.load("small", "sl", repo)
+    localized = load("small", "sl", repo)
     assert not localized.translated and localized.translation is None
-    page = render.page_markdown("small", "sl", repo)
+    page = page_markdown("small", "sl", repo)
     assert page.startswith("# A small quiz\n")
-    assert ui.ui("sl", "check") in page
+    assert ui("sl", "check") in page
 
 
 def test_script_data_cannot_close_its_tag():
@@ -330,42 +366,49 @@ def test_script_data_cannot_close_its_tag():
 
 
 def test_progress_is_forgotten_when_the_key_changes(repo):
-    before = render.fingerprint(bank.load("small", "en", repo))
+    before = render.fingerprint(load("small", "en", repo))
     path = repo / "quiz" / "small.yml"
     path.write_text(GOOD_BANK.replace("correct: blue", "correct: green"), encoding="utf-8")
-    assert render.fingerprint(bank.load("small", "en", repo)) != before
+    assert render.fingerprint(load("small", "en", repo)) != before
 
 
-def test_site_gets_a_page_per_quiz_and_language_and_the_translations_behind_them():
-    languages = ["en", *TRANSLATED]
-    pages = render.quiz_pages(ROOT, languages)
+def test_site_gets_a_page_per_quiz_and_language():
+    from types import SimpleNamespace
+
+    quizzes = bank_of(ROOT)
+    pages = render.pages(SimpleNamespace(repo=quizzes.repo, quizzes=quizzes, strings=Strings(quizzes.repo)))
     assert set(pages) == {f"quiz/{q}.md" for q in ("gan-pre", "gan-post")} | {
         f"quiz/{q}.{lang}.md" for q in ("gan-pre", "gan-post") for lang in TRANSLATED
     }
-    assert pages["quiz/gan-pre.sv.md"].startswith(f"# {bank.load('gan-pre', 'sv', ROOT).title}\n")
-    translations = bank.quiz_translations(ROOT, TRANSLATED)
-    assert set(translations) == set(pages) - {"quiz/gan-pre.md", "quiz/gan-post.md"}
-    german = translations["quiz/gan-post.de.md"]
+    assert pages["quiz/gan-pre.sv.md"].startswith(f"# {quizzes.localized('gan-pre', 'sv').title}\n")
+    german = quizzes.localized("gan-post", "de").translation
     assert german.path == ROOT / "translations" / "de" / "quiz" / "gan-post.yml"
     assert german.meta.source == "quiz/gan-post.yml" and not german.stale
 
 
+def test_question_and_option_texts_are_escaped_on_the_page(repo):
+    """Contributed text inside form controls: a <script> is shown as text, never run."""
+    body = GOOD_TRANSLATION.replace("Hvilken farve har himlen en klar dag?", "Hvilken farve <script>alert(1)</script> har *himlen*?")
+    write_translation(repo, body.replace("      green: Grøn", "      green: <b onclick=x()>Grøn</b>"))
+    page = page_markdown("small", "da", repo)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<em>himlen</em>" in page
+    assert "<b onclick" not in page and "&lt;b onclick=x()&gt;Grøn&lt;/b&gt;" in page
+
+
 # -- interface strings -----------------------------------------------------------------------------
 def test_every_language_has_every_interface_string():
-    table = yaml.safe_load(ui.UI_FILE.read_text(encoding="utf-8"))
-    assert set(table) == {"en", *TRANSLATED}
-    english = table["en"]
-    for lang, strings in table.items():
-        assert set(strings) == set(english), f"{lang}: {set(english) ^ set(strings)}"
-        for key, text in strings.items():
-            assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", english[key])), f"{lang}.{key}"
-            if lang != "en":
-                assert text != english[key], f"{lang}.{key} is still English"
+    strings = Strings(Repository(Layout.read(ROOT)))
+    layout = strings.repo.layout
+    for lang in layout.complete:
+        assert strings.missing(lang) == [], f"{lang} lacks interface strings"
+        assert strings.check(lang) == [], f"{lang}: " + "; ".join(str(f) for f in strings.check(lang))
+        for key, text in english("quiz").items():
+            assert strings.ui("quiz", lang, key) != text, f"{lang}: quiz.{key} is still English"
 
 
 # -- legacy addresses ------------------------------------------------------------------------------
 def test_legacy_addresses_of_the_original_course():
-    assert legacy.redirects(ROOT) == {
+    assert legacy.redirects(bank_of(ROOT)) == {
         "quiz/19/index.html": "quiz/gan-pre/",
         "quiz/110/index.html": "quiz/gan-pre/",
         "quiz/20/index.html": "quiz/gan-post/",
@@ -374,13 +417,14 @@ def test_legacy_addresses_of_the_original_course():
 
 
 def test_redirect_pages_stay_in_their_language():
-    pages = legacy.redirect_pages(["en", "da"], "en", ROOT, site_url="https://example.org/gan/")
-    assert set(pages) == {f"{prefix}quiz/{n}/index.html" for prefix in ("", "da/") for n in (19, 20, 110, 210)}
+    quizzes = bank_of(ROOT)
+    pages = legacy.redirect_pages(quizzes, Strings(quizzes.repo), site_url="https://example.org/gan/")
+    assert set(pages) == {f"{prefix}quiz/{n}/index.html" for prefix in ("", *(f"{lang}/" for lang in TRANSLATED)) for n in (19, 20, 110, 210)}
     page = pages["da/quiz/110/index.html"]
     refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', page).group(1)
     assert urljoin("https://example.org/gan/da/quiz/110/", refresh) == "https://example.org/gan/da/quiz/gan-pre/"
     assert '<link rel="canonical" href="https://example.org/gan/da/quiz/gan-pre/">' in page
-    assert '<html lang="da">' in page and f'<a href="{refresh}">{ui.ui("da", "redirect_link")}</a>' in page
+    assert '<html lang="da">' in page and f'<a href="{refresh}">{ui("da", "redirect_link")}</a>' in page
     assert urljoin("https://example.org/gan/quiz/20/", re.search(r'url=([^"]+)"', pages["quiz/20/index.html"]).group(1)) == (
         "https://example.org/gan/quiz/gan-post/"
     )

@@ -17,8 +17,25 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, serve
-from coursekit.quiz import bank, legacy, render, ui
+from coursekit.quiz import legacy, render
+from coursekit.quiz.bank import QuizBank
 from coursekit.quiz.export import plain_text
+from coursekit.quiz.localize import LocalizedQuestion
+from coursekit.strings import Strings
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
+
+QUIZZES = QuizBank(Repository(Layout.read(ROOT)))
+STRINGS = Strings(QUIZZES.repo)
+
+
+def load(quiz_id: str, lang: str):
+    return QUIZZES.localized(quiz_id, lang)
+
+
+def ui(lang: str, key: str, **values) -> str:
+    return STRINGS.ui("quiz", lang, key, **values)
+
 
 pytestmark = pytest.mark.browser
 
@@ -64,14 +81,14 @@ def quiz_site(tmp_path_factory) -> Path:
         (root / "lessons" / "gan" / "style-transfer.md").write_text("# Style transfer\n", encoding="utf-8")
         (root / "quiz").mkdir(exist_ok=True)
         for quiz_id in ("gan-pre", "gan-post"):
-            (root / "quiz" / f"{quiz_id}.md").write_text(render.page_markdown(quiz_id, lang, ROOT), encoding="utf-8")
+            (root / "quiz" / f"{quiz_id}.md").write_text(render.render_markdown(load(quiz_id, lang), STRINGS), encoding="utf-8")
     site = project / "site"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
         cwd=project, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    for rel, html in legacy.redirect_pages(LANGS, "en", ROOT).items():
+    for rel, html in legacy.redirect_pages(QUIZZES, STRINGS).items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(html, encoding="utf-8")
     return site
@@ -102,7 +119,7 @@ def choose(page, quiz_id, question_id, option_ids):
     form(page, quiz_id, question_id).locator(".ck-check").click()
 
 
-def wrong_option(question: bank.LocalizedQuestion) -> str:
+def wrong_option(question: LocalizedQuestion) -> str:
     return next(oid for oid, _ in question.options if oid not in question.correct)
 
 
@@ -113,12 +130,12 @@ def stored(page, quiz_id, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_wrong_answer_shows_feedback_and_explanation(page, base_url, lang):
     errors = open_quiz(page, base_url, lang, "gan-pre")
-    question = bank.load("gan-pre", lang, ROOT).questions[0]
+    question = load("gan-pre", lang).questions[0]
     block = form(page, "gan-pre", question.id)
     assert block.locator(".ck-explanation").is_hidden()
     choose(page, "gan-pre", question.id, [wrong_option(question)])
 
-    assert block.locator(".ck-verdict").inner_text() == ui.ui(lang, "wrong")
+    assert block.locator(".ck-verdict").inner_text() == ui(lang, "wrong")
     explanation = block.locator(".ck-explanation")
     assert explanation.is_visible()
     assert plain_text(question.explanation)[:40] in " ".join(explanation.inner_text().split())
@@ -140,57 +157,57 @@ def test_wrong_answer_shows_feedback_and_explanation(page, base_url, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_right_answers_give_the_full_score(page, base_url, lang):
     open_quiz(page, base_url, lang, "gan-post")
-    questions = bank.load("gan-post", lang, ROOT).questions
+    questions = load("gan-post", lang).questions
     assert {q.type for q in questions} == {"single", "multiple", "truefalse"}
     total = len(questions)
     assert page.locator(".ck-score").inner_text() == ""
     for question in questions:
         choose(page, "gan-post", question.id, sorted(question.correct))
-        assert form(page, "gan-post", question.id).locator(".ck-verdict").inner_text() == ui.ui(lang, "correct")
-    assert page.locator(".ck-score").inner_text() == ui.ui(lang, "score", score=total, total=total)
-    assert page.locator(".ck-progress").inner_text() == ui.ui(lang, "progress", answered=total, total=total)
+        assert form(page, "gan-post", question.id).locator(".ck-verdict").inner_text() == ui(lang, "correct")
+    assert page.locator(".ck-score").inner_text() == ui(lang, "score", score=total, total=total)
+    assert page.locator(".ck-progress").inner_text() == ui(lang, "progress", answered=total, total=total)
     assert page.locator(".ck-option--wrong").count() == 0
 
 
 def test_a_partly_right_multiple_choice_is_wrong(page, base_url):
     open_quiz(page, base_url, "en", "gan-post")
-    question = next(q for q in bank.load("gan-post", "en", ROOT).questions if q.type == "multiple")
+    question = next(q for q in load("gan-post", "en").questions if q.type == "multiple")
     choose(page, "gan-post", question.id, sorted(question.correct)[:1])
-    assert form(page, "gan-post", question.id).locator(".ck-verdict").inner_text() == ui.ui("en", "wrong")
+    assert form(page, "gan-post", question.id).locator(".ck-verdict").inner_text() == ui("en", "wrong")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_reload_keeps_progress_and_reset_clears_it(page, base_url, lang):
     open_quiz(page, base_url, lang, "gan-pre")
-    first, second = bank.load("gan-pre", lang, ROOT).questions[:2]
+    first, second = load("gan-pre", lang).questions[:2]
     choose(page, "gan-pre", first.id, sorted(first.correct))
     choose(page, "gan-pre", second.id, [wrong_option(second)])
-    total = len(bank.load("gan-pre", lang, ROOT).questions)
+    total = len(load("gan-pre", lang).questions)
 
     page.reload(wait_until="networkidle")
     page.wait_for_selector(".ck-quiz.ck-ready")
-    assert form(page, "gan-pre", first.id).locator(".ck-verdict").inner_text() == ui.ui(lang, "correct")
-    assert form(page, "gan-pre", second.id).locator(".ck-verdict").inner_text() == ui.ui(lang, "wrong")
+    assert form(page, "gan-pre", first.id).locator(".ck-verdict").inner_text() == ui(lang, "correct")
+    assert form(page, "gan-pre", second.id).locator(".ck-verdict").inner_text() == ui(lang, "wrong")
     assert page.locator(f"#ck-gan-pre-{second.id}-{wrong_option(second)}").is_checked()
     assert form(page, "gan-pre", second.id).locator(".ck-explanation").is_visible()
-    assert page.locator(".ck-progress").inner_text() == ui.ui(lang, "progress", answered=2, total=total)
+    assert page.locator(".ck-progress").inner_text() == ui(lang, "progress", answered=2, total=total)
     saved = json.loads(stored(page, "gan-pre", lang))
     assert saved["answers"] == {first.id: sorted(first.correct), second.id: [wrong_option(second)]}
 
     page.locator(".ck-reset").click()
     assert page.locator(".ck-quiz input:checked").count() == 0
     assert page.locator(".ck-quiz input:disabled").count() == 0
-    assert page.locator(".ck-score").inner_text() == ui.ui(lang, "reset_done")
+    assert page.locator(".ck-score").inner_text() == ui(lang, "reset_done")
     assert stored(page, "gan-pre", lang) is None
     page.reload(wait_until="networkidle")
     page.wait_for_selector(".ck-quiz.ck-ready")
     assert page.locator(".ck-quiz input:checked").count() == 0
-    assert page.locator(".ck-progress").inner_text() == ui.ui(lang, "progress", answered=0, total=total)
+    assert page.locator(".ck-progress").inner_text() == ui(lang, "progress", answered=0, total=total)
 
 
 def test_each_language_keeps_its_own_progress(page, base_url):
     open_quiz(page, base_url, "en", "gan-pre")
-    question = bank.load("gan-pre", "en", ROOT).questions[0]
+    question = load("gan-pre", "en").questions[0]
     choose(page, "gan-pre", question.id, sorted(question.correct))
     open_quiz(page, base_url, "da", "gan-pre")
     assert page.locator(".ck-quiz input:checked").count() == 0
@@ -199,15 +216,15 @@ def test_each_language_keeps_its_own_progress(page, base_url):
 
 def test_checking_without_a_choice_asks_for_one(page, base_url):
     open_quiz(page, base_url, "da", "gan-pre")
-    question = bank.load("gan-pre", "da", ROOT).questions[0]
+    question = load("gan-pre", "da").questions[0]
     form(page, "gan-pre", question.id).locator(".ck-check").click()
-    assert form(page, "gan-pre", question.id).locator(".ck-verdict").inner_text() == ui.ui("da", "choose_first")
+    assert form(page, "gan-pre", question.id).locator(".ck-verdict").inner_text() == ui("da", "choose_first")
     assert stored(page, "gan-pre", "da") is None
 
 
 def test_keyboard_only(page, base_url):
     open_quiz(page, base_url, "en", "gan-pre")
-    question = next(q for q in bank.load("gan-pre", "en", ROOT).questions if q.id == "network-count")
+    question = next(q for q in load("gan-pre", "en").questions if q.id == "network-count")
     block = form(page, "gan-pre", question.id)
     option_ids = [oid for oid, _ in question.options]
     block.locator("input").first.focus()
@@ -217,7 +234,7 @@ def test_keyboard_only(page, base_url):
     page.keyboard.press("Tab")  # leaves the radio group for the Check button
     assert page.evaluate("document.activeElement.classList.contains('ck-check')")
     page.keyboard.press("Enter")
-    assert block.locator(".ck-verdict").inner_text() == ui.ui("en", "wrong")
+    assert block.locator(".ck-verdict").inner_text() == ui("en", "wrong")
     # Focus stays on the (now inert) Check button; the next Tab reaches "Try again".
     assert page.evaluate("document.activeElement.classList.contains('ck-check')")
     page.keyboard.press("Tab")
@@ -227,13 +244,13 @@ def test_keyboard_only(page, base_url):
     page.keyboard.press("ArrowDown")  # the second option, the right one
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
-    assert block.locator(".ck-verdict").inner_text() == ui.ui("en", "correct")
+    assert block.locator(".ck-verdict").inner_text() == ui("en", "correct")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_serious_violations(page, base_url, lang):
     open_quiz(page, base_url, lang, "gan-pre")
-    questions = bank.load("gan-pre", lang, ROOT).questions
+    questions = load("gan-pre", lang).questions
     choose(page, "gan-pre", questions[0].id, sorted(questions[0].correct))
     choose(page, "gan-pre", questions[1].id, [wrong_option(questions[1])])
     page.add_script_tag(path=str(AXE))
@@ -252,7 +269,7 @@ def test_pages_without_a_quiz_are_left_alone_and_nothing_leaves_the_site(page, b
     page.goto(base_url, wait_until="networkidle")
     assert page.evaluate("window.localStorage.length") == 0
     open_quiz(page, base_url, "da", "gan-post")
-    question = bank.load("gan-post", "da", ROOT).questions[0]
+    question = load("gan-post", "da").questions[0]
     choose(page, "gan-post", question.id, sorted(question.correct))
     assert errors == []
     assert [r for r in requests if not r.startswith(base_url)] == []

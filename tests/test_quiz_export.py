@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TRANSLATED
-from coursekit.quiz import bank, export, ui
+from coursekit.quiz import export
+from coursekit.quiz.bank import QuizBank
+from coursekit.strings import Strings
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
+
+QUIZZES = QuizBank(Repository(Layout.read(ROOT)))
+
+
+def ui(lang: str, key: str) -> str:
+    return Strings(QUIZZES.repo).ui("quiz", lang, key)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -53,16 +63,16 @@ def test_one_file_per_language_in_the_app_layout(exported):
 def test_shape_ids_and_answer_key(exported, lang):
     data = json.loads((exported / lang / "lesson-10.json").read_text(encoding="utf-8"))
     check_shape(data)
-    assert data[0]["title"] == ui.ui(lang, "ai4b_title")
+    assert data[0]["title"] == ui(lang, "ai4b_title")
     quizzes = {quiz["id"]: quiz for quiz in data[0]["quizzes"]}
     assert sorted(quizzes) == [110, 210]
     for app_id, quiz_id in ((110, "gan-pre"), (210, "gan-post")):
-        localized = bank.load(quiz_id, lang, ROOT)
+        localized = QUIZZES.localized(quiz_id, lang)
         assert quizzes[app_id]["title"] == localized.title
         assert len(quizzes[app_id]["quiz"]) == len(localized.questions)
         for question, source in zip(quizzes[app_id]["quiz"], localized.questions):
             options = dict(source.options)
-            expected = {ui.ui(lang, oid) if source.type == "truefalse" else options[oid] for oid in source.correct}
+            expected = {ui(lang, oid) if source.type == "truefalse" else options[oid] for oid in source.correct}
             assert {o["answerText"] for o in question["answerOptions"] if o["isCorrect"]} == expected
 
 
@@ -87,6 +97,7 @@ def test_markdown_becomes_plain_text():
 
 
 def test_invalid_bank_exports_nothing(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "quiz").mkdir()
     (tmp_path / "quiz" / "broken.yml").write_text("title: Broken\nquestions: []\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -133,7 +133,7 @@ def test_malformed_front_matter_fails_the_build_naming_file_and_line(tmp_path):
     broken.write_text(text, encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert re.search(r"translations/sv/index\.md:4: front matter is not valid YAML", result.stderr), result.stderr[-2000:]
+    assert re.search(r"translations/sv/index\.md:4: not valid YAML in the front matter: the \[ opened on line 4 is never closed", result.stderr), result.stderr[-2000:]
 
 
 def test_front_matter_naming_the_wrong_source_fails_the_build(tmp_path):

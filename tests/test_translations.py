@@ -1,32 +1,30 @@
-"""The translations in this repository: complete, following today's English, and lint-clean.
+"""The translations in this repository pass the pull request checks.
 
 These read the real `translations/` folder (the unit tests of the tools use small fake sites).
+Stale translations and lint warnings do not fail here: a pull request may change English without
+updating five languages (the pages show an "older translation" banner, and CI reports them in its
+job summary). That every language which is not in progress is fresh is checked where the site is
+released (`coursekit i18n status --strict` in .github/workflows/pages.yml).
 """
 from __future__ import annotations
 
-from conftest import ROOT, TRANSLATED
-from coursekit.i18n.lint import lint
-from coursekit.i18n.site import english_sources
-from coursekit.i18n.status import FRESH, collect
+from conftest import ROOT
+from coursekit.lint import lint
+from coursekit.translations.findings import errors
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
+from coursekit.translations.status import INVALID, ORPHANED, collect
 
-# English pages whose translations are still being written, each with the reason. Empty means
-# every language has every page; a page leaves this set in the commit that translates it.
-NOT_YET: dict[str, str] = {}
-
-
-def test_every_language_has_every_page_made_from_todays_english():
-    rows = collect(ROOT)
-    assert {row.lang for row in rows} == set(TRANSLATED)
-    behind = [f"{row.path}: {row.state}" for row in rows if row.state != FRESH and row.source not in NOT_YET]
-    assert behind == [], "run `coursekit i18n status` and `coursekit i18n diff LANG PAGE`:\n" + "\n".join(behind)
+LAYOUT = Layout.read(ROOT)
 
 
-def test_pages_waiting_for_translation_are_real_english_pages():
-    assert set(NOT_YET) <= set(english_sources(ROOT))
+def test_translations_pass_the_pull_request_lint():
+    """Headings and code blocks match English, links and anchors resolve, placeholders are kept,
+    diagram labels, quizzes and language files fit their sources (what `coursekit i18n lint` says)."""
+    found = errors(lint(Repository(LAYOUT)))
+    assert found == [], "coursekit i18n lint:\n" + "\n".join(str(finding) for finding in found)
 
 
-def test_translations_pass_the_pull_request_lint_without_warnings():
-    """Headings and code blocks match English, links and anchors resolve, glossary terms are
-    used as each language's glossary defines them, diagram labels and quizzes fit their sources."""
-    findings = [str(finding) for finding in lint(ROOT)]
-    assert findings == [], "\n".join(findings)
+def test_every_translation_file_can_be_read_and_has_an_english_page():
+    broken = [f"{row.path}: {row.state}: {row.detail}" for row in collect(Repository(LAYOUT)) if row.state in (INVALID, ORPHANED)]
+    assert broken == [], "\n".join(broken)

@@ -1,8 +1,8 @@
 """`coursekit i18n ...`: the translator's commands (see coursekit.i18n for the list).
 
-Exit status: 0 fine; 1 when what was checked has problems (lint errors, `status --strict` with
-anything but fresh, an import that failed, no earlier English text for `diff`); 2 for a usage
-error, printed as one line `coursekit: error: ...`.
+Exit status: 0 fine; 1 when what was checked has problems (lint errors, `status --strict` with a
+page that is not fresh, an import that failed, no earlier English text for `diff`); 2 for a
+usage error, printed as one line `coursekit: error: ...`.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.frontmatter import TranslationError
+from coursekit.translations.findings import FindingsError, UserError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -22,17 +22,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                                  description="Translation status, English diffs, Co-op Translator import and pull request checks.")
     sub = i18n.add_subparsers(dest="i18n_command", required=True, metavar="COMMAND")
 
-    status = sub.add_parser("status", parents=[common], help="a table of language x page: fresh, stale, missing, orphaned, invalid")
+    status = sub.add_parser("status", parents=[common], help="a table of language x page: fresh, stale, untranslated, missing, orphaned, invalid")
     status.add_argument("--lang", action="append", help="only this language (repeatable)")
     status.add_argument("--json", action="store_true", help="print JSON for machines")
     status.add_argument("--markdown", action="store_true", help="print the table as Markdown (for a CI job summary)")
-    status.add_argument("--strict", action="store_true", help="exit 1 unless every page is fresh in every language")
+    status.add_argument("--strict", action="store_true",
+                        help="exit 1 unless every page is fresh in every language that is not in progress (the release check)")
     status.set_defaults(func=run_status)
 
     diff = sub.add_parser("diff", parents=[common], help="what changed in English since a translation was made")
     diff.add_argument("lang")
     diff.add_argument("page", help="lessons/gan/index.md, docs/..., translations/<lang>/... or quiz/<id>.yml")
-    diff.add_argument("-U", "--context", type=int, default=3, help="lines of context (default 3)")
+    diff.add_argument("-U", "--context", type=int, default=2, help="lines of context (default 2)")
+    diff.add_argument("--unified", action="store_true", help="the classic unified diff instead of sections and words")
     diff.set_defaults(func=run_diff)
 
     imp = sub.add_parser("import", parents=[common], help="import Co-op Translator Markdown into translations/<lang>/")
@@ -60,7 +62,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     stamp = sub.add_parser("stamp", parents=[common], help="mark an updated translation as following today's English")
     stamp.add_argument("lang")
     stamp.add_argument("page")
+    stamp.add_argument("--force", action="store_true", help="stamp although the file looks unchanged since the English changed")
     stamp.set_defaults(func=run_stamp)
+
+    add = sub.add_parser("add-language", parents=[common], help="add a language: its mkdocs.yml block and its language.yml")
+    add.add_argument("code", help="the ISO 639-1 language code, such as nb")
+    add.add_argument("--name", required=True, help='the language\'s name in itself, such as "Norsk bokmål"')
+    add.add_argument("--decimal-mark", default=".", choices=(".", ","), help="how the language writes 1.76 (default .)")
+    add.set_defaults(func=run_add_language)
     return i18n
 
 
@@ -69,28 +78,19 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _root(args) -> Path:
-    from coursekit.i18n.site import find_root
+def _repository(args):
+    from coursekit.translations.layout import Layout
+    from coursekit.translations.repository import Repository
 
-    return find_root(args.root) if args.root is None else _checked_root(args.root)
-
-
-def _checked_root(root: Path) -> Path:
-    from coursekit.i18n.site import I18nError
-
-    if not (root / "mkdocs.yml").is_file():
-        raise I18nError(f"{root} has no mkdocs.yml; --root must be the course repository's root")
-    return root.resolve()
+    return Repository(Layout.find() if args.root is None else Layout.read(args.root))
 
 
 def _usage_errors(run):
     """Turn a user-fixable problem into one line and exit status 2."""
     def wrapped(args) -> int:
-        from coursekit.i18n.site import I18nError
-
         try:
             return run(args)
-        except (I18nError, TranslationError) as exc:
+        except (UserError, FindingsError) as exc:
             return _fail(str(exc), 2)
     wrapped.__name__ = run.__name__
     return wrapped
@@ -98,61 +98,63 @@ def _usage_errors(run):
 
 @_usage_errors
 def run_status(args) -> int:
-    from coursekit.i18n.site import check_language
-    from coursekit.i18n.site import languages as site_languages
-    from coursekit.i18n.status import FRESH, collect, render_markdown, render_text, to_json
+    from coursekit.strings import Strings
+    from coursekit.translations.status import FRESH, collect, render_markdown, render_text, to_json
 
-    root = _root(args)
-    languages = [check_language(root, lang) for lang in args.lang] if args.lang else None
-    rows = collect(root, languages)
+    repo = _repository(args)
+    layout = repo.layout
+    languages = [layout.check_language(lang) for lang in args.lang] if args.lang else None
+    rows = collect(repo, languages)
     if args.json:
         print(to_json(rows))
     elif args.markdown:
-        names = {lang.locale: lang.name for lang in site_languages(root)}
-        print(render_markdown(rows, "en", names), end="")
+        print(render_markdown(rows, layout.default_language, Strings(repo), layout.names), end="")
     else:
         print(render_text(rows), end="")
-    if args.strict and any(row.state != FRESH for row in rows):
-        if not args.json:
-            print("coursekit: status --strict: not every translation is fresh", file=sys.stderr)
-        return 1
+    if args.strict:
+        behind = [row for row in rows if row.state != FRESH and row.lang in layout.complete]
+        if behind:
+            if not args.json:
+                print(f"coursekit: status --strict: {len(behind)} page(s) not fresh in languages that are not in progress", file=sys.stderr)
+            return 1
     return 0
 
 
 @_usage_errors
 def run_diff(args) -> int:
     from coursekit.i18n.diff import NoEarlierText, english_diff
-    from coursekit.i18n.site import check_language, page_argument
 
-    root = _root(args)
-    lang = check_language(root, args.lang)
-    source = page_argument(root, lang, args.page)
+    repo = _repository(args)
+    lang = repo.layout.check_language(args.lang)
+    source = repo.layout.page_argument(lang, args.page)
     try:
-        result = english_diff(root, lang, source, context=max(args.context, 0))
+        result = english_diff(repo, lang, source, context=max(args.context, 0), unified=args.unified)
     except NoEarlierText as exc:
         return _fail(str(exc), 1)
     if result.fresh:
-        print(f"translations/{lang}/{source} is up to date with the English text (source_blob {result.meta.source_blob[:12]})", file=sys.stderr)
+        print(f"{result.translation.shown} is up to date with the English text (source_blob {result.translation.meta.source_blob[:12]})",
+              file=sys.stderr)
         return 0
     sys.stdout.write(result.text)
-    print(f"{result.added} line(s) added, {result.removed} removed in English since {result.meta.translated.isoformat()}", file=sys.stderr)
+    print(f"{result.added} line(s) added, {result.removed} removed in English since {result.translation.meta.translated.isoformat()}; "
+          f"update {result.translation.shown}, then run `coursekit i18n stamp {lang} {source}`", file=sys.stderr)
     return 0
 
 
 @_usage_errors
 def run_import(args) -> int:
     from coursekit.i18n.importer import ImportFailure, ImportOptions, import_file, write_import
-    from coursekit.i18n.site import check_language
 
-    root = _root(args)
+    repo = _repository(args)
+    root = repo.layout.root
     if args.lang:
-        check_language(root, args.lang)
+        repo.layout.check_language(args.lang)
     options = ImportOptions(lang=args.lang, source=args.source, source_blob=args.source_blob, force=args.force, dry_run=True)
     failed, claimed = 0, {}
     for path in args.files:
         try:
             result = import_file(root, path, options)
-            dest = result.dest.relative_to(root).as_posix()
+            dest = repo.layout.shown(result.dest)
             if dest in claimed:
                 raise ImportFailure(f"{path}: {claimed[dest]} is imported to {dest} in this run already")
             if not args.dry_run:
@@ -170,17 +172,17 @@ def run_import(args) -> int:
 
 @_usage_errors
 def run_lint(args) -> int:
-    from coursekit.i18n.lint import ERROR, errors, lint
+    from coursekit.lint import lint
+    from coursekit.translations.findings import ERROR, errors
 
-    root = _root(args)
-    findings = lint(root, args.paths or None)
-    shown = [finding for finding in findings if finding.level == ERROR] if args.errors_only else findings
+    findings = lint(_repository(args), args.paths or None)
+    shown = [finding for finding in findings if finding.severity == ERROR] if args.errors_only else findings
     for finding in shown:
         print(finding)
         if args.format == "github":
             # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-            message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{finding.level} file={finding.path},line={finding.line}::{message}")
+            message = str(finding).split(": ", 1)[1].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::{finding.severity} file={finding.path},line={finding.line}::{message}")
     found = errors(findings)
     warnings = len(findings) - len(found)
     files = len({finding.path for finding in findings})
@@ -192,23 +194,38 @@ def run_lint(args) -> int:
 @_usage_errors
 def run_new(args) -> int:
     from coursekit.i18n.scaffold import new_translation
-    from coursekit.i18n.site import check_language, page_argument
 
-    root = _root(args)
-    lang = check_language(root, args.lang)
-    path = new_translation(root, lang, page_argument(root, lang, args.page), force=args.force)
-    print(f"wrote {path.relative_to(root).as_posix()}: translate it in place")
+    repo = _repository(args)
+    lang = repo.layout.check_language(args.lang)
+    path = new_translation(repo, lang, repo.layout.page_argument(lang, args.page), force=args.force)
+    print(f"wrote {repo.layout.shown(path)}: translate it in place (until you do, status calls it untranslated)")
     return 0
 
 
 @_usage_errors
 def run_stamp(args) -> int:
     from coursekit.i18n.scaffold import stamp_translation
-    from coursekit.i18n.site import check_language, page_argument
 
-    root = _root(args)
-    lang = check_language(root, args.lang)
-    path, changed = stamp_translation(root, lang, page_argument(root, lang, args.page))
-    shown = path.relative_to(root).as_posix()
-    print(f"{shown} now follows today's English text" if changed else f"{shown} already follows today's English text")
+    repo = _repository(args)
+    lang = repo.layout.check_language(args.lang)
+    stamped = stamp_translation(repo, lang, repo.layout.page_argument(lang, args.page), force=args.force)
+    for note in stamped.notes:
+        print(note, file=sys.stderr)
+    shown = repo.layout.shown(stamped.path)
+    print(f"{shown} now follows today's English text" if stamped.changed else f"{shown} already follows today's English text")
+    return 0
+
+
+@_usage_errors
+def run_add_language(args) -> int:
+    from coursekit.i18n.languages import add_language
+
+    repo = _repository(args)
+    written = add_language(repo.layout, args.code, args.name, args.decimal_mark)
+    for path in written:
+        print(f"wrote {repo.layout.shown(path)}")
+    print(f"next: translate the titles under '- locale: {args.code}' in mkdocs.yml and the texts in "
+          f"{repo.layout.shown(written[-1])}; start pages with `coursekit i18n new {args.code} PAGE` "
+          f"(`coursekit i18n status --lang {args.code}` lists them). {args.code} is in progress: when every page is "
+          f"translated, remove it from languages_in_progress in mkdocs.yml.", file=sys.stderr)
     return 0

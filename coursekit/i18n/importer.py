@@ -2,7 +2,7 @@
 translations/<lang>/, repairing what such files get wrong:
 
 1. encoding: UTF-8 with or without a byte-order mark (UTF-16 with one is read too); Windows line
-   ends become "\\n"; whole-document Mac Roman mojibake is undone exactly (coursekit.i18n.mojibake);
+   ends become "\\n"; whole-document Mac Roman mojibake is undone exactly (coursekit.translations.mojibake);
 2. the leading `<!-- CO_OP_TRANSLATOR_METADATA: {json} -->` comment becomes our front matter
    (`source`, `source_blob`, `translated`, and an `origin` record of what the tool said); without
    it, the language and page come from the options or from the file's own path;
@@ -35,16 +35,15 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from coursekit.frontmatter import TranslationError, render_front_matter, split_markdown
-from coursekit.gitblob import GitError, blob_id, path_blobs, read_blob
-from coursekit.i18n import mdscan
 from coursekit.atomic import write_text_atomic
-from coursekit.i18n.diff import NULL_BLOB
 from coursekit.i18n.links import KEEP, MAP, QUIZ_URLS, UNKNOWN, UNLINK, LinkTable, classify, load_table, original_page, relative_url
-from coursekit.i18n.mojibake import repair
-from coursekit.i18n.site import (
-    DOCS, I18nError, english_path, english_rel, english_sources, generated_pages, translated_languages, translation_path,
-)
+from coursekit.translations import mdscan
+from coursekit.translations.findings import TranslationError, UserError
+from coursekit.translations.freshness import NULL_BLOB
+from coursekit.translations.frontmatter import render_front_matter, split_markdown
+from coursekit.translations.git import GitError, History, blob_id
+from coursekit.translations.layout import LABELS, Layout
+from coursekit.translations.mojibake import repair
 
 TOOL = "Co-op Translator"
 _METADATA = re.compile(r"\A\s*<!--\s*CO_OP_TRANSLATOR_METADATA\s*:?\s*(?P<json>\{.*?\})\s*-->[ \t]*\n?(?:[ \t]*\n)*", re.S)
@@ -56,7 +55,7 @@ _BLOCK_TAGS = {"div", "p", "table", "figure", "center", "details", "section", "b
 _KEPT_IMG_ATTRS = {"width", "height"}
 
 
-class ImportFailure(I18nError):
+class ImportFailure(UserError):
     """One input cannot be imported; str() is `file:line: message` or `file: message`."""
 
 
@@ -118,12 +117,13 @@ def import_file(root: Path, path: Path, options: ImportOptions = ImportOptions()
     if not source.endswith(".md") or path.suffix.lower() == ".ipynb":
         raise ImportFailure(f"{shown}: only Markdown pages are imported, and {source} is not one; "
                             f"start it with `coursekit i18n new {lang} {source}` and translate it there")
-    dest = translation_path(root, lang, source)
-    dest_shown = dest.relative_to(root).as_posix()
+    layout = Layout.read(root)
+    dest = layout.translation_path(lang, source)
+    dest_shown = layout.shown(dest)
     if dest.exists() and not options.force:
         raise ImportFailure(f"{shown}: {dest_shown} already exists; pass --force to replace it")
-    if not english_path(root, source).is_file():
-        raise ImportFailure(f"{shown}: the English page {english_rel(source)} does not exist on this site")
+    if not layout.english_path(source).is_file():
+        raise ImportFailure(f"{shown}: the English page {layout.english_rel(source)} does not exist on this site")
 
     body, extra = _own_front_matter(body, shown, skipped, notes)
     body, link_notes = rewrite_links(root, lang, source, body, table)
@@ -193,7 +193,7 @@ def _metadata(text: str, shown: str) -> tuple[dict, str, int]:
 
 
 def _language(root: Path, metadata: dict, options: ImportOptions, shown: str) -> str:
-    known = translated_languages(root)
+    known = Layout.read(root).translated
     given = metadata.get("language_code")
     if given is not None and options.lang and str(given).lower() != options.lang.lower():
         raise ImportFailure(f"{shown}:1: the file says it is in {given!r} (language_code) but --lang is {options.lang!r}; check which is right")
@@ -209,12 +209,13 @@ def _language(root: Path, metadata: dict, options: ImportOptions, shown: str) ->
 def _source(root: Path, metadata: dict, options: ImportOptions, path: Path, shown: str, table: LinkTable) -> str:
     """The page under docs/ this file translates: --source, else the metadata's source_file,
     else the file's own path (Co-op Translator mirrors the original layout)."""
-    pages = set(english_sources(root))
+    layout = Layout.read(root)
+    pages = set(layout.english_sources())
     for given, what in ((options.source, "--source"), (metadata.get("source_file"), "source_file")):
         if not given:
             continue
         given = str(given).replace("\\", "/")
-        page = given[len(DOCS) + 1:] if given.startswith(f"{DOCS}/") else given
+        page = given[len(layout.docs) + 1:] if given.startswith(f"{layout.docs}/") else given
         if page in pages:
             return page
         mapped = original_page(given, table)
@@ -253,31 +254,33 @@ def _md5_variants(data: bytes) -> set[str]:
 
 
 def _source_blob(root: Path, source: str, metadata: dict, options: ImportOptions, shown: str, notes: list[Note]) -> str:
-    english = english_path(root, source)
+    layout = Layout.read(root)
+    english, english_rel = layout.english_path(source), layout.english_rel(source)
     current = blob_id(english.read_bytes())
     wanted = options.source_blob
     if wanted == "current":
         return current
     if wanted:
         if not _BLOB.fullmatch(wanted):
-            raise I18nError(f"--source-blob {wanted!r} is neither 'current' nor a 40-hex git blob id")
+            raise UserError(f"--source-blob {wanted!r} is neither 'current' nor a 40-hex git blob id")
         return wanted
     md5 = str(metadata.get("original_hash", "")).lower()
     if md5:
         if md5 in _md5_variants(english.read_bytes()):
-            notes.append(Note(shown, 1, f"made from today's {english_rel(source)}: fresh", "info"))
+            notes.append(Note(shown, 1, f"made from today's {english_rel}: fresh", "info"))
             return current
         try:
-            for blob in path_blobs(root, english_rel(source)):
-                data = read_blob(root, blob)
+            history = History(root)
+            for blob in history.path_blobs(english_rel):
+                data = history.blob(blob)
                 if data is not None and md5 in _md5_variants(data):
-                    notes.append(Note(shown, 1, f"made from an earlier {english_rel(source)} (blob {blob[:12]}): outdated; "
+                    notes.append(Note(shown, 1, f"made from an earlier {english_rel} (blob {blob[:12]}): outdated; "
                                                 f"`coursekit i18n diff` shows what changed since", "info"))
                     return blob
         except GitError:
             pass
     notes.append(Note(shown, 1, f"made from an English text this repository never had ({'original_hash ' + md5 if md5 else 'no metadata'}); "
-                                f"marked outdated: compare it with {english_rel(source)}, then run `coursekit i18n stamp`"))
+                                f"marked outdated: compare it with {english_rel}, then run `coursekit i18n stamp`"))
     return NULL_BLOB
 
 
@@ -363,12 +366,12 @@ class _SiteFiles:
     """What exists on the site, for checking rewritten and kept links."""
 
     def __init__(self, root: Path, lang: str):
-        self.root, self.lang = root, lang
-        self.generated = generated_pages(root)
+        self.root, self.lang, self.layout = root, lang, Layout.read(root)
+        self.generated = self.layout.generated_pages()
 
     def exists(self, target: str) -> bool:
         path = target.partition("#")[0]
-        return path in self.generated or (self.root / DOCS / path).is_file()
+        return path in self.generated or (self.layout.docs_dir / path).is_file()
 
     def resolves(self, source: str, url: str) -> bool:
         """Is `url`, written in the page `source`, already a link to a file of this site?"""
@@ -382,7 +385,7 @@ class _SiteFiles:
         if not page.endswith(".md"):
             return None
         found = set()
-        for path in (translation_path(self.root, self.lang, page), self.root / DOCS / page):
+        for path in (self.layout.translation_path(self.lang, page), self.layout.docs_dir / page):
             if path.is_file():
                 found |= mdscan.anchors(path.read_text(encoding="utf-8", errors="replace"))
         return found if found else None
@@ -396,7 +399,7 @@ def _mapped(site: _SiteFiles, source: str, target: str, line: int, notes: list[N
             notes.append(Note("", line, f"#{fragment} is not a heading of {page}; the link now goes to the top of that page"))
             target = page
     if not site.exists(page):
-        notes.append(Note("", line, f"links to {page}, which this site does not have yet ({DOCS}/{page})"))
+        notes.append(Note("", line, f"links to {page}, which this site does not have yet ({site.layout.docs}/{page})"))
     return relative_url(source, target)
 
 
@@ -476,8 +479,8 @@ def _markdown_image(site: _SiteFiles, lang: str, source: str, body: str, tag: md
 
 def _diagram_alt(root: Path, lang: str, name: str) -> tuple[str, bool]:
     """(alt text of diagram `name` in `lang`, whether it is the English one)."""
-    for path, english in ((translation_path(root, lang, "assets/diagrams/labels.yml"), False),
-                          (root / DOCS / "assets/diagrams/labels.yml", True)):
+    layout = Layout.read(root)
+    for path, english in ((layout.translation_path(lang, LABELS), False), (layout.english_path(LABELS), True)):
         if not path.is_file():
             continue
         try:

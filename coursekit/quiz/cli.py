@@ -3,9 +3,10 @@
     coursekit quiz validate [--root DIR]
     coursekit quiz export --format ai4b --out DIR [--lang da ...] [--root DIR]
 
-`validate` prints each problem as `file:line: message` and exits with status 1 when any is an
-error (warnings alone, such as a stale translation lacking a new question, exit 0). The same
-runs as `python -m coursekit.quiz.cli ...`.
+`validate` checks every English quiz file and every translation, with the same checks `coursekit
+i18n lint` runs on quiz translations (links, HTML, encoding, front matter, ids), prints each problem
+as `file:line: message` and exits with status 1 when any is an error (warnings alone, such as a
+stale translation lacking a new question, exit 0). The same runs as `python -m coursekit.quiz.cli`.
 """
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.quiz.bank import QuizError, errors, validate
+from coursekit.quiz.bank import QuizBank
 from coursekit.quiz.export import FORMATS, export_ai4b
+from coursekit.quiz.schema import QuizError
+from coursekit.translations.findings import UserError, errors, sort_findings
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -22,41 +27,59 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     sets `func(args) -> exit status`."""
     quiz = subparsers.add_parser("quiz", help="check and export the quiz bank", description=__doc__.splitlines()[0])
     sub = quiz.add_subparsers(dest="quiz_command", required=True)
+    root_help = "the repository root (default: the folder with mkdocs.yml at or above the current one)"
 
     check = sub.add_parser("validate", help="check quiz/*.yml and translations/<lang>/quiz/*.yml")
-    check.add_argument("--root", type=Path, default=Path("."), help="repository root (default: the current folder)")
+    check.add_argument("--root", type=Path, help=root_help)
     check.set_defaults(func=run_validate)
 
     export = sub.add_parser("export", help="write the bank in another app's format")
     export.add_argument("--format", required=True, choices=FORMATS, help="ai4b: the original course's quiz-app JSON")
     export.add_argument("--out", required=True, type=Path, help="folder to write into (<lang>/lesson-<n>.json)")
-    export.add_argument("--lang", action="append", help="language to export (repeatable; default: English and every translated language)")
-    export.add_argument("--root", type=Path, default=Path("."), help="repository root (default: the current folder)")
+    export.add_argument("--lang", action="append", help="language to export (repeatable; default: every language of the site)")
+    export.add_argument("--root", type=Path, help=root_help)
     export.set_defaults(func=run_export)
     return quiz
 
 
+def _bank(args) -> QuizBank:
+    layout = Layout.find(args.root) if args.root is None else Layout.read(args.root)
+    return QuizBank(Repository(layout))
+
+
 def run_validate(args) -> int:
-    problems = validate(args.root)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    found = errors(problems)
+    try:
+        bank = _bank(args)
+    except UserError as exc:
+        print(f"coursekit: error: {exc}", file=sys.stderr)
+        return 2
+    findings = sort_findings(bank.validate())
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    found = errors(findings)
     if found:
         print(f"coursekit: {len(found)} quiz error(s)", file=sys.stderr)
         return 1
-    print(f"quiz bank OK ({len(problems)} warning(s))" if problems else "quiz bank OK")
+    print(f"quiz bank OK ({len(findings)} warning(s))" if findings else "quiz bank OK")
     return 0
 
 
 def run_export(args) -> int:
-    problems = errors(validate(args.root))
+    from coursekit.strings import Strings
+
+    try:
+        bank = _bank(args)
+    except UserError as exc:
+        print(f"coursekit: error: {exc}", file=sys.stderr)
+        return 2
+    problems = errors(bank.validate())
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print("coursekit: error: the quiz bank has errors; nothing was exported", file=sys.stderr)
         return 1
     try:
-        written, notes = export_ai4b(args.root, args.out, args.lang)
+        written, notes = export_ai4b(bank, Strings(bank.repo), args.out, args.lang)
     except QuizError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -20,8 +20,8 @@ from pathlib import Path
 import markdown
 
 from coursekit.atomic import write_text_atomic
-from coursekit.quiz.bank import LocalizedQuiz, load, quiz_ids, translation_languages
-from coursekit.quiz.ui import ui
+from coursekit.quiz.bank import QuizBank
+from coursekit.quiz.localize import LocalizedQuiz
 
 FORMATS = ("ai4b",)
 _TAG = re.compile(r"<[^>]+>")
@@ -32,35 +32,33 @@ def plain_text(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", markdown.markdown(text))).split())
 
 
-def ai4b_quiz(quiz: LocalizedQuiz) -> dict:
+def ai4b_quiz(quiz: LocalizedQuiz, strings) -> dict:
     questions = []
     for question in quiz.questions:
         options = []
         for option_id, text in question.options:
-            label = ui(quiz.lang, option_id) if question.type == "truefalse" else plain_text(text)
+            label = strings.ui("quiz", quiz.lang, option_id) if question.type == "truefalse" else plain_text(text)
             options.append({"answerText": label, "isCorrect": option_id in question.correct})
         questions.append({"questionText": plain_text(question.text), "answerOptions": options})
     return {"id": quiz.quiz.legacy.app_id, "title": plain_text(quiz.title), "quiz": questions}
 
 
-def ai4b_files(repo_root: Path, languages: list[str] | None = None) -> tuple[dict[str, list], list[str]]:
-    """({"<lang>/lesson-<n>.json": data}, notes). `languages` defaults to English plus every
-    language with quiz translations; text missing from a translation falls back to English."""
-    repo_root = Path(repo_root)
-    if languages is None:
-        languages = ["en"] + [lang for lang in translation_languages(repo_root) if lang != "en"]
+def ai4b_files(bank: QuizBank, strings, languages: list[str] | None = None) -> tuple[dict[str, list], list[str]]:
+    """({"<lang>/lesson-<n>.json": data}, notes). `languages` defaults to every language of the
+    site; text missing from a translation falls back to English."""
+    languages = languages or bank.layout.locales
     files: dict[str, list] = {}
     notes: list[str] = []
     for lang in languages:
         lessons: dict[int, list[dict]] = {}
-        for quiz_id in quiz_ids(repo_root):
-            quiz = load(quiz_id, lang, repo_root)
+        for quiz_id in bank.ids:
+            quiz = bank.localized(quiz_id, lang)
             app_id = quiz.quiz.legacy.app_id
             if app_id is None:
                 if lang == languages[0]:
                     notes.append(f"quiz '{quiz_id}' has no legacy.app_id, so it is not exported")
                 continue
-            lessons.setdefault(app_id % 100, []).append(ai4b_quiz(quiz))
+            lessons.setdefault(app_id % 100, []).append(ai4b_quiz(quiz, strings))
             if lang == languages[0]:
                 notes += [
                     f"quiz '{quiz_id}', question '{q.id}': multiple choice; the app accepts any one of its correct options"
@@ -68,9 +66,9 @@ def ai4b_files(repo_root: Path, languages: list[str] | None = None) -> tuple[dic
                 ]
         for lesson, quizzes in sorted(lessons.items()):
             files[f"{lang}/lesson-{lesson}.json"] = [{
-                "title": ui(lang, "ai4b_title"),
-                "complete": ui(lang, "ai4b_complete"),
-                "error": ui(lang, "ai4b_error"),
+                "title": strings.ui("quiz", lang, "ai4b_title"),
+                "complete": strings.ui("quiz", lang, "ai4b_complete"),
+                "error": strings.ui("quiz", lang, "ai4b_error"),
                 "quizzes": sorted(quizzes, key=lambda q: q["id"]),
             }]
     return files, notes
@@ -80,9 +78,9 @@ def write_json(path: Path, data) -> None:
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", overwrite=True)
 
 
-def export_ai4b(repo_root: Path, out_dir: Path, languages: list[str] | None = None) -> tuple[list[Path], list[str]]:
+def export_ai4b(bank: QuizBank, strings, out_dir: Path, languages: list[str] | None = None) -> tuple[list[Path], list[str]]:
     """Write the quiz-app files under `out_dir`. Returns (paths written, notes)."""
-    files, notes = ai4b_files(repo_root, languages)
+    files, notes = ai4b_files(bank, strings, languages)
     written = []
     for rel, data in files.items():
         path = Path(out_dir) / rel

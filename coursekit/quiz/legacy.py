@@ -9,23 +9,18 @@ language: `/quiz/19/` leads to `/quiz/gan-pre/`, `/da/quiz/19/` to `/da/quiz/gan
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
-from coursekit.quiz.bank import QuizError, errors, load_quiz, bank_path, quiz_ids, QUIZ_DIR
-from coursekit.quiz.ui import ui
+from coursekit.quiz.bank import QuizBank
 
 
-def redirects(repo_root: Path | None = None) -> dict[str, str]:
+def redirects(bank: QuizBank) -> dict[str, str]:
     """Legacy page path -> target page path, both relative to a language root:
-    {"quiz/19/index.html": "quiz/gan-pre/", ...}. `repo_root` defaults to the working directory."""
-    repo_root = Path(repo_root) if repo_root is not None else Path.cwd()
+    {"quiz/19/index.html": "quiz/gan-pre/", ...}. Raises QuizError for a broken bank file."""
     mapping = {}
-    for quiz_id in quiz_ids(repo_root):
-        quiz, problems = load_quiz(bank_path(repo_root, quiz_id), repo_root)
-        if quiz is None:
-            raise QuizError(errors(problems))
-        for number in quiz.legacy.addresses:
-            mapping[f"{QUIZ_DIR}/{number}/index.html"] = f"{QUIZ_DIR}/{quiz_id}/"
+    folder = bank.layout.quiz
+    for quiz_id in bank.ids:
+        for number in bank.quiz(quiz_id).legacy.addresses:
+            mapping[f"{folder}/{number}/index.html"] = f"{folder}/{quiz_id}/"
     return dict(sorted(mapping.items()))
 
 
@@ -36,14 +31,14 @@ def relative_target(legacy_path: str, target_path: str) -> str:
     return "../" * depth + target_path
 
 
-def redirect_html(target_url: str, lang: str, canonical_url: str | None = None) -> str:
+def redirect_html(target_url: str, lang: str, strings, canonical_url: str | None = None) -> str:
     """A small static page that sends the reader to `target_url` at once (meta refresh), names
     the target as the canonical address (`canonical_url` when given, best absolute), and shows
     a link for anyone whose browser does not follow. No scripts, styles or other resources."""
     url = html.escape(target_url, quote=True)
     canonical = html.escape(canonical_url or target_url, quote=True)
-    title = html.escape(ui(lang, "redirect_title"))
-    link = html.escape(ui(lang, "redirect_link"))
+    title = html.escape(strings.ui("quiz", lang, "redirect_title"))
+    link = html.escape(strings.ui("quiz", lang, "redirect_link"))
     return (
         "<!doctype html>\n"
         f'<html lang="{html.escape(lang, quote=True)}">\n'
@@ -62,16 +57,16 @@ def redirect_html(target_url: str, lang: str, canonical_url: str | None = None) 
     )
 
 
-def redirect_pages(languages: list[str], default_lang: str = "en", repo_root: Path | None = None,
-                   site_url: str | None = None) -> dict[str, str]:
+def redirect_pages(bank: QuizBank, strings, site_url: str | None = None) -> dict[str, str]:
     """Every redirect page of the site: output path under site/ -> HTML. English pages sit at
     the root, other languages under <lang>/, each pointing at the quiz in its own language.
     The refresh and the link are relative (they work on any host); with `site_url` the
     canonical link is absolute."""
     pages = {}
-    for legacy_path, target in redirects(repo_root).items():
-        for lang in languages:
-            prefix = "" if lang == default_lang else f"{lang}/"
+    layout = bank.layout
+    for legacy_path, target in redirects(bank).items():
+        for lang in layout.locales:
+            prefix = "" if lang == layout.default_language else f"{lang}/"
             canonical = f"{site_url.rstrip('/')}/{prefix}{target}" if site_url else None
-            pages[prefix + legacy_path] = redirect_html(relative_target(legacy_path, target), lang, canonical)
+            pages[prefix + legacy_path] = redirect_html(relative_target(legacy_path, target), lang, strings, canonical)
     return pages

@@ -14,21 +14,14 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from pathlib import Path
 
 import markdown
 
-from coursekit.quiz.bank import LocalizedQuestion, LocalizedQuiz, load
-from coursekit.quiz.ui import strings, ui
+from coursekit.quiz.localize import LocalizedQuestion, LocalizedQuiz
+from coursekit.translations.layout import suffixed
 
 # The strings quiz.js needs at run time (the rest are written into the page here).
 JS_STRINGS = ("correct", "wrong", "choose_first", "progress", "score", "reset_done")
-
-
-def page_markdown(quiz_id: str, lang: str, repo_root: Path) -> str:
-    """The Markdown of the page for quiz `quiz_id` in `lang` (English text where no translation
-    exists). Raises coursekit.quiz.bank.QuizError when the bank or the translation is invalid."""
-    return render_markdown(load(quiz_id, lang, Path(repo_root)))
 
 
 def storage_key(quiz_id: str, lang: str) -> str:
@@ -42,20 +35,22 @@ def fingerprint(quiz: LocalizedQuiz) -> str:
     return hashlib.sha1(json.dumps(shape).encode()).hexdigest()[:12]
 
 
-def render_markdown(quiz: LocalizedQuiz) -> str:
+def render_markdown(quiz: LocalizedQuiz, strings) -> str:
+    """The page's Markdown; `strings` is the repository's coursekit.strings.Strings."""
     lang = quiz.lang
+    ui = lambda lang, key, **values: strings.ui("quiz", lang, key, **values)  # noqa: E731
     parts = [f"# {quiz.title}", ""]
     if quiz.intro:
         parts += [quiz.intro, ""]
     total = len(quiz.questions)
     parts += [
         f'<div class="ck-quiz" id="ck-{quiz.id}" data-quiz="{quiz.id}" data-lang="{_attr(lang)}" markdown="1">',
-        f'<script type="application/json" class="ck-quiz-data">{_json_for_script(_data(quiz))}</script>',
+        f'<script type="application/json" class="ck-quiz-data">{_json_for_script(_data(quiz, strings))}</script>',
         f'<noscript><p class="ck-noscript">{_esc(ui(lang, "noscript"))}</p></noscript>',
         f'<p class="ck-note">{_esc(ui(lang, "privacy"))}</p>',
     ]
     for number, question in enumerate(quiz.questions, 1):
-        parts += _question(quiz, question, number, total)
+        parts += _question(quiz, question, number, total, ui)
     parts += [
         '<div class="ck-summary">',
         f'<p class="ck-progress">{_esc(ui(lang, "progress", answered=0, total=total))}</p>',
@@ -70,7 +65,7 @@ def render_markdown(quiz: LocalizedQuiz) -> str:
     return "\n".join(parts)
 
 
-def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, total: int) -> list[str]:
+def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, total: int, ui) -> list[str]:
     lang = quiz.lang
     base = f"ck-{quiz.id}-{question.id}"
     control = "checkbox" if question.type == "multiple" else "radio"
@@ -110,14 +105,14 @@ def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, tot
     return lines
 
 
-def _data(quiz: LocalizedQuiz) -> dict:
+def _data(quiz: LocalizedQuiz, strings) -> dict:
     return {
         "quiz": quiz.id,
         "lang": quiz.lang,
         "storageKey": storage_key(quiz.id, quiz.lang),
         "fingerprint": fingerprint(quiz),
         "questions": {q.id: {"type": q.type, "correct": sorted(q.correct)} for q in quiz.questions},
-        "strings": {key: value for key, value in strings(quiz.lang).items() if key in JS_STRINGS},
+        "strings": {key: value for key, value in strings.strings("quiz", quiz.lang).items() if key in JS_STRINGS},
     }
 
 
@@ -128,11 +123,23 @@ def _json_for_script(data: dict) -> str:
 
 
 def _inline(text: str) -> str:
-    """One line of inline Markdown as HTML (emphasis, code), without the paragraph around it."""
-    rendered = markdown.markdown(text).strip()
+    """One line of inline Markdown as HTML (emphasis, code), without the paragraph around it.
+    Raw HTML is shown as text, never passed through: question and option texts are contributed
+    text inside form controls, and a <script> there must not reach the page."""
+    rendered = _TEXT_ONLY.reset().convert(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>"):
         rendered = rendered[3:-4]
     return rendered.replace("\n", " ")
+
+
+def _text_only_markdown() -> markdown.Markdown:
+    md = markdown.Markdown()
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_TEXT_ONLY = _text_only_markdown()
 
 
 def _esc(text: str) -> str:
@@ -143,16 +150,14 @@ def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def quiz_pages(repo_root: Path, languages: list[str], default_lang: str = "en") -> dict[str, str]:
-    """For the site plugin: every quiz page in every language, by the name static-i18n knows it
-    (`quiz/gan-pre.md`, `quiz/gan-pre.da.md`, ...) -> its Markdown. Languages without a
-    translation get the English text with their own interface strings."""
-    from coursekit.quiz.bank import QUIZ_DIR, quiz_ids
-    from coursekit.sources import suffixed
-
-    pages = {}
-    for quiz_id in quiz_ids(repo_root):
-        for lang in languages:
-            rel = f"{QUIZ_DIR}/{quiz_id}.md"
-            pages[rel if lang == default_lang else suffixed(rel, lang)] = page_markdown(quiz_id, lang, repo_root)
-    return pages
+def pages(site) -> dict[str, str]:
+    """Every quiz page in every language, by the name static-i18n knows it (`quiz/gan-pre.md`,
+    `quiz/gan-pre.da.md`, ...) -> its Markdown (a page provider for the plugin; see coursekit.site).
+    Languages without a translation get the English text with their own interface strings."""
+    layout = site.repo.layout
+    found = {}
+    for quiz_id in site.quizzes.ids:
+        rel = f"{layout.quiz}/{quiz_id}.md"
+        for lang in layout.locales:
+            found[rel if lang == layout.default_language else suffixed(rel, lang)] = render_markdown(site.quizzes.localized(quiz_id, lang), site.strings)
+    return found

@@ -128,7 +128,7 @@ def _changed_lines(old: str, new: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m coursekit.i18n.mojibake FILE...`: repair files in place (atomically)."""
+    """`python -m coursekit.translations.mojibake FILE...`: repair files in place (atomically)."""
     import sys
     from pathlib import Path
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = sys.argv[1:] if argv is None else argv
     if not paths:
-        print("usage: python -m coursekit.i18n.mojibake FILE...", file=sys.stderr)
+        print("usage: python -m coursekit.translations.mojibake FILE...", file=sys.stderr)
         return 2
     for name in paths:
         try:

@@ -1,0 +1,183 @@
+"""Translation status: for each language and page, one of
+
+- fresh: the translation follows today's English text;
+- stale: the English text changed since (`added`/`removed` count the English lines; None when the
+  earlier English text is not in git history);
+- untranslated: the file still holds the English text it was started from;
+- missing: no translation file;
+- orphaned: a translation file whose English source does not exist (moved or deleted);
+- invalid: a translation file that cannot be read (`detail` says `file:line: message`).
+
+`collect(repo)` gives the rows, `render_text(rows)` the table for a terminal with a legend and
+the next step for each page that needs work, `render_markdown(rows, lang, strings)` the table in
+a language's own words, `render_page(...)` the site's "Translation status" page.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from coursekit.translations import freshness
+from coursekit.translations.git import GitError
+from coursekit.translations.layout import STATUS_PAGE, suffixed
+from coursekit.translations.repository import FRESH, INVALID, MISSING, ORPHANED, STALE, STATES, UNTRANSLATED, Repository
+
+# What each state means and what to do about it, for the terminal (the site page has its own words).
+LEGEND = {
+    FRESH: "follows today's English text; nothing to do",
+    STALE: "the English text changed since it was translated: coursekit i18n diff LANG PAGE, update, then coursekit i18n stamp LANG PAGE",
+    UNTRANSLATED: "still the English text it was started from: translate it in place",
+    MISSING: "no translation yet: coursekit i18n new LANG PAGE",
+    ORPHANED: "its English page is gone: move or delete the translation",
+    INVALID: "the file cannot be read: see the message below the table",
+}
+# Files whose path alone does not say what they are.
+DESCRIPTIONS = {"glossary.yml": "the glossary", "assets/diagrams/labels.yml": "the words in the diagrams"}
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    lang: str
+    source: str  # the page (see coursekit.translations.layout)
+    state: str  # one of STATES
+    path: str  # the translation file, relative to the repository root (it may not exist)
+    translated: str | None = None  # ISO date from the front matter
+    added: int | None = None  # stale: English lines added since the translation
+    removed: int | None = None  # stale: English lines removed since
+    detail: str = ""  # invalid/orphaned: `file:line: message`; stale with unknown counts: why
+
+    @property
+    def changed(self) -> int | None:
+        return None if self.added is None or self.removed is None else self.added + self.removed
+
+
+def collect(repo: Repository, languages: list[str] | None = None) -> list[StatusRow]:
+    """One row per language and page: every English page, and every translation file.
+    `languages` defaults to every translated language; the default language is left out."""
+    layout = repo.layout
+    rows = []
+    for lang in [lang for lang in languages or layout.translated if lang in layout.translated]:
+        present = repo.translations(lang)
+        for source in sorted(set(repo.english_sources) | set(present)):
+            rows.append(_row(repo, lang, source, present.get(source)))
+    return rows
+
+
+def _row(repo: Repository, lang: str, source: str, translation) -> StatusRow:
+    shown = repo.layout.translation_rel(lang, source)
+    if translation is None:
+        return StatusRow(lang, source, MISSING, shown)
+    if translation.state in (INVALID, ORPHANED):
+        return StatusRow(lang, source, translation.state, shown, detail=str(translation.problem.headline()))
+    translated = translation.meta.translated.isoformat()
+    if translation.state != STALE:
+        return StatusRow(lang, source, translation.state, shown, translated)
+    try:
+        then = repo.english_then(translation.meta)
+    except GitError as exc:
+        return StatusRow(lang, source, STALE, shown, translated, detail=str(exc))
+    if then is None:
+        return StatusRow(lang, source, STALE, shown, translated, detail="the English text it was made from is not in git history")
+    now = repo.english(source).raw
+    added, removed = freshness.count_changes(freshness.translator_text(then, source), freshness.translator_text(now, source))
+    return StatusRow(lang, source, STALE, shown, translated, added, removed)
+
+
+def summary(rows: list[StatusRow]) -> dict[str, dict[str, int]]:
+    """{lang: {state: count}} with every state present."""
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        counts.setdefault(row.lang, Counter())[row.state] += 1
+    return {lang: {state: counter[state] for state in STATES} for lang, counter in counts.items()}
+
+
+def to_json(rows: list[StatusRow]) -> str:
+    return json.dumps({"rows": [dict(asdict(row), changed=row.changed) for row in rows], "summary": summary(rows)},
+                      indent=2, ensure_ascii=False)
+
+
+# -- text for people -------------------------------------------------------------------------
+def _grid(rows: list[StatusRow]) -> tuple[list[str], list[str], dict[tuple[str, str], StatusRow]]:
+    langs = list(dict.fromkeys(row.lang for row in rows))
+    sources = sorted({row.source for row in rows})
+    return langs, sources, {(row.source, row.lang): row for row in rows}
+
+
+def _terminal_cell(row: StatusRow | None) -> str:
+    if row is None:
+        return ""
+    if row.state == STALE:
+        return f"stale: {row.changed} lines" if row.changed is not None else "stale"
+    return row.state
+
+
+def _label(source: str) -> str:
+    return f"{source} ({DESCRIPTIONS[source]})" if source in DESCRIPTIONS else source
+
+
+def next_step(row: StatusRow) -> str:
+    """The command (or action) that moves this row towards fresh."""
+    if row.state == STALE:
+        return f"coursekit i18n diff {row.lang} {row.source}   (then update {row.path} and run coursekit i18n stamp {row.lang} {row.source})"
+    if row.state == MISSING:
+        return f"coursekit i18n new {row.lang} {row.source}"
+    if row.state == UNTRANSLATED:
+        return f"translate {row.path}, then coursekit i18n lint {row.path}"
+    return row.detail or LEGEND[row.state]
+
+
+def render_text(rows: list[StatusRow], steps: bool = True) -> str:
+    """The table for a terminal, a legend of the states it shows, then the next step for each
+    page that needs work and a count per language."""
+    langs, sources, cells = _grid(rows)
+    table = [["page", *langs]] + [[_label(source), *(_terminal_cell(cells.get((source, lang))) for lang in langs)] for source in sources]
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    out = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
+    shown = [state for state in STATES if any(row.state == state for row in rows)]
+    if shown:
+        out += ["", "legend:"] + [f"  {state:<12} {LEGEND[state]}" for state in shown]
+    todo = [row for row in rows if row.state != FRESH]
+    if steps and todo:
+        out += ["", "next steps:"] + [f"  {row.path}: {row.state}: {next_step(row)}" for row in todo]
+    out.append("")
+    for lang, counts in summary(rows).items():
+        out.append(f"{lang}: " + ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state]))
+    return "\n".join(out) + "\n"
+
+
+def _page_cell(row: StatusRow | None, lang: str, strings) -> str:
+    if row is None:
+        return ""
+    word = strings.ui("status", lang, f"status_{row.state}")
+    if row.state == STALE and row.changed is not None:
+        word += f" ({strings.ui('status', lang, 'status_changed', n=row.changed)})"
+    return word
+
+
+def render_markdown(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
+    """A Markdown table, pages down and languages across, in the words of `lang` (`strings`:
+    a coursekit.strings.Strings). `language_names` ({"da": "Dansk", ...}) labels the columns."""
+    langs, sources, cells = _grid(rows)
+    names = language_names or {}
+    header = [strings.ui("status", lang, "status_page"), *(names.get(code, code) for code in langs)]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for source in sources:
+        row = [f"`{source}`", *(_page_cell(cells.get((source, code)), lang, strings) for code in langs)]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
+    """A whole "Translation status" page: title, one paragraph, the table."""
+    return (f"# {strings.ui('status', lang, 'status_title')}\n\n{strings.ui('status', lang, 'status_intro')}\n\n"
+            + render_markdown(rows, lang, strings, language_names))
+
+
+def pages(site) -> dict[str, str]:
+    """The "Translation status" page in every language, in its own words (a page provider for the
+    plugin; see coursekit.site)."""
+    layout = site.repo.layout
+    rows = collect(site.repo)
+    return {(STATUS_PAGE if lang == layout.default_language else suffixed(STATUS_PAGE, lang)): render_page(rows, lang, site.strings, layout.names)
+            for lang in layout.locales}
