@@ -1,6 +1,7 @@
 """The pull request checks on translation files: every finding is `file:line: message`."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -290,3 +291,49 @@ def test_cli_lint_exit_status_and_output(site, capsys):
     assert out.out.splitlines() == ["translations/sv/index.md:8: unsafe HTML: <script>: it is not allowed in translated text; "
                                     "remove the tag (only text and Markdown are allowed)"]
     assert out.err.strip() == "1 error(s), 0 warning(s) in 1 file(s)"
+
+
+def test_a_broken_notebook_is_reported_once_at_the_line_to_fix(site):
+    blob = git(site, "hash-object", "docs/notebooks/first-look.ipynb").strip()
+    meta = {"source": "notebooks/first-look.ipynb", "source_blob": blob, "translated": "2026-11-22"}
+    cells = [("markdown", "# Et første kig\n\nEn generator laver billeder af støj.\n"), NOTEBOOK_CELLS[1]]
+    text = notebook(cells, meta)
+    broken = text.replace("En generator laver", 'En "generator" laver', 1)
+    path = write(site, "translations/da/notebooks/first-look.ipynb", broken)
+    found = lint(site, [path])
+    assert len(found) == 1, [str(f) for f in found]  # read once: not once for the front matter and once for the cells
+    assert found[0].line == next(n for n, line in enumerate(broken.splitlines(), 1) if '"generator"' in line)
+    assert 'a " inside the text ends it early' in found[0].message
+
+
+def with_ids(text: str, ids: list[str]) -> str:
+    """A notebook with cell ids, as nbformat 4.5 writes them (a translation keeps the English ids)."""
+    data = json.loads(text)
+    for cell, cell_id in zip(data["cells"], ids, strict=True):
+        cell["id"] = cell_id
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def test_notebook_cells_deleted_added_or_changed(site):
+    """Cells are compared with the English notebook's; code that differs in more than comments is
+    an error, because the page then shows no output under it (the same rule as the build's)."""
+    english = [("markdown", "# A first look\n"), ("markdown", "A generator turns noise into images.\n"),
+               ("code", "import torch  # the library\nz = torch.randn(4, 100)\n")]
+    write(site, "docs/notebooks/first-look.ipynb", with_ids(notebook(english), ["a1", "b2", "c3"]))
+    commit(site, "English notebook with two text cells")
+    blob = git(site, "hash-object", "docs/notebooks/first-look.ipynb").strip()
+    meta = {"source": "notebooks/first-look.ipynb", "source_blob": blob, "translated": "2026-11-22"}
+    danish = [("markdown", "# Et første kig\n"), ("markdown", "En generator laver billeder af støj.\n"),
+              ("code", "import torch  # biblioteket\nz = torch.randn(4, 100)\n")]
+    path = write(site, "translations/da/notebooks/first-look.ipynb", with_ids(notebook(danish, meta), ["a1", "b2", "c3"]))
+    assert lint(site, [path]) == [], "a translated comment is allowed"
+    path.write_text(with_ids(notebook([danish[0], danish[2]], meta), ["a1", "c3"]), encoding="utf-8")
+    assert messages(lint(site, [path])) == [
+        'the English markdown cell 2 ("A generator turns noise into images.") (docs/notebooks/first-look.ipynb) has no '
+        "counterpart here; translate it in its place, keeping the cells as in English"]
+    changed = [danish[0], danish[1], ("code", "import torch\nz = torch.randn(8, 100)\n")]
+    path.write_text(with_ids(notebook(changed, meta), ["a1", "b2", "c3"]), encoding="utf-8")
+    found = lint(site, [path])
+    assert [f.severity for f in found] == [ERROR]
+    assert found[0].message.startswith('code cell 3 ("import torch") differs from the English one (docs/notebooks/first-look.ipynb:')
+    assert "the page shows no output under it" in found[0].message

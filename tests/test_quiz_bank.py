@@ -430,3 +430,15 @@ def test_redirect_pages_stay_in_their_language():
     )
     for resource in ("<script", "stylesheet", "src="):
         assert resource not in page
+
+
+def test_validate_runs_the_lint_checks_on_quiz_translations(repo):
+    """`coursekit quiz validate`, which the README recommends for quizzes, checks what the lint
+    checks: links in explanations and unsafe HTML too."""
+    body = GOOD_TRANSLATION.replace("Se [lektionen](../lessons/gan/index.md).", "Se [lektionen](../lessons/gan/lektion.md).")
+    body = body.replace("Hvilke tal er primtal?", "Hvilke tal er primtal? <script>alert(1)</script>")
+    path = write_translation(repo, body)
+    problems = validate(repo)
+    assert_problem(problems, "translations/da/quiz/small.yml", line_of(path, "lektion.md"),
+                   "../lessons/gan/lektion.md: no such page or file on the site (docs/lessons/gan/lektion.md); did you mean ../lessons/gan/index.md?")
+    assert_problem(problems, "translations/da/quiz/small.yml", line_of(path, "<script>"), "unsafe HTML: <script>")

@@ -186,3 +186,62 @@ def test_translation_status_page_in_every_language_without_notice(built_site):
         html = (built_site / lang_prefix(lang) / "translation-status" / "index.html").read_text(encoding="utf-8")
         assert "<table>" in html and "lessons/gan/index.md" in html
         assert "coursekit-notice" not in html
+
+
+def file_line(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_the_build_refuses_what_the_lint_refuses_naming_the_real_file_and_line(tmp_path):
+    """A <script> in a page or a quiz, a translated placeholder keyword and a deleted notebook
+    cell used to build green (only the lint caught them): the build fails on each, with
+    translations/<lang>/<file>:<line>, before anything is published."""
+    import json
+
+    project = copy_project(tmp_path / "project")
+    page = project / "translations" / "de" / "lessons" / "gan" / "index.md"
+    text = page.read_text(encoding="utf-8").replace("{{ result gan-pytorch/dcgan cfid }}", "{{ Ergebnis gan-pytorch/dcgan cfid }}", 1)
+    page.write_text(text + "\n<script>alert('Hallo')</script>\n", encoding="utf-8")
+    quiz = project / "translations" / "de" / "quiz" / "gan-pre.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace(
+        "text: Wie viele neuronale Netze trainiert ein GAN?", "text: Wie viele neuronale Netze <script>alert(1)</script>?"), encoding="utf-8")
+    notebook = project / "translations" / "de" / "notebooks" / "first-look.ipynb"
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    gone = next(i for i, cell in enumerate(data["cells"]) if cell["cell_type"] == "markdown" and i > 0)
+    del data["cells"][gone]
+    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    err = result.stderr
+    assert f"translations/de/lessons/gan/index.md:{file_line(page, '{{ Ergebnis')}: {{{{ Ergebnis gan-pytorch/dcgan cfid }}}}: did you mean" in err, err[-3000:]
+    assert f"translations/de/lessons/gan/index.md:{file_line(page, '<script>')}: unsafe HTML: <script>" in err
+    assert f"translations/de/quiz/gan-pre.yml:{file_line(quiz, '<script>')}: unsafe HTML: <script>" in err
+    assert "translations/de/notebooks/first-look.ipynb:" in err and "has no counterpart here" in err
+    assert ".de.md" not in err and str(project) not in err, "real file names, relative to the repository"
+    assert not (tmp_path / "site" / "de" / "quiz" / "gan-pre" / "index.html").exists()
+
+
+def test_a_new_language_in_progress_builds_and_says_which_language_it_lacks(tmp_path):
+    """`coursekit i18n add-language nb` and one page started with `new`: the strict build passes,
+    the English fallback pages say "not translated into Norsk bokmål", a scaffolded English copy
+    counts as untranslated too, and the edit pencil there leads to how to translate, not to the
+    English source."""
+    from coursekit.cli import main
+
+    project = copy_project(tmp_path / "project")
+    (project / "translations" / "da" / "help-translate.md").unlink()
+    assert main(["i18n", "add-language", "nb", "--name", "Norsk bokmål", "--decimal-mark", ",", "--root", str(project)]) == 0
+    assert main(["i18n", "new", "nb", "index.md", "--root", str(project)]) == 0
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "translations/nb/language.yml:1: warning:" in result.stderr, "warnings are printed, and do not fail the strict build"
+    for rel in (Path("benchmarks.md"), Path("index.md")):
+        html = page_path(site, "nb", rel).read_text(encoding="utf-8")
+        assert "not been translated into Norsk bokmål yet" in html and "into English" not in html, rel
+        assert '<html lang="nb"' in html
+        edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon"', html)
+        assert edit and edit.group(1).endswith("help-translate/#start") and "edit/main/docs" not in edit.group(1), rel
+    danish = page_path(site, "da", Path("help-translate.md")).read_text(encoding="utf-8")
+    assert "Endnu ikke oversat" in danish
+    assert re.search(r'<a href="[^"]*help-translate/#start" title="[^"]*" class="md-content__button', danish)

@@ -25,7 +25,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="a table of language x page: fresh, stale, untranslated, missing, orphaned, invalid")
     status.add_argument("--lang", action="append", help="only this language (repeatable)")
     status.add_argument("--json", action="store_true", help="print JSON for machines")
-    status.add_argument("--markdown", action="store_true", help="print the table as Markdown (for a CI job summary)")
+    status.add_argument("--markdown", action="store_true", help="print the table and next steps as Markdown (for a CI job summary)")
     status.add_argument("--strict", action="store_true",
                         help="exit 1 unless every page is fresh in every language that is not in progress (the release check)")
     status.set_defaults(func=run_status)
@@ -99,7 +99,7 @@ def _usage_errors(run):
 @_usage_errors
 def run_status(args) -> int:
     from coursekit.strings import Strings
-    from coursekit.translations.status import FRESH, collect, render_markdown, render_text, to_json
+    from coursekit.translations.status import FRESH, collect, render_summary, render_text, to_json
 
     repo = _repository(args)
     layout = repo.layout
@@ -108,7 +108,7 @@ def run_status(args) -> int:
     if args.json:
         print(to_json(rows))
     elif args.markdown:
-        print(render_markdown(rows, layout.default_language, Strings(repo), layout.names), end="")
+        print(render_summary(rows, repo, Strings(repo), layout.names), end="")
     else:
         print(render_text(rows), end="")
     if args.strict:

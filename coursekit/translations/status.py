@@ -168,6 +168,24 @@ def render_markdown(rows: list[StatusRow], lang: str, strings, language_names: d
     return "\n".join(lines) + "\n"
 
 
+def render_summary(rows: list[StatusRow], repo: Repository, strings, language_names: dict[str, str] | None = None) -> str:
+    """The table and, for every page that is not fresh, its next step: what a CI job summary shows.
+    A stale row also names today's English blob, for whoever updates the file on the website
+    (where `coursekit i18n stamp` cannot run) and so writes the header by hand."""
+    layout = repo.layout
+    out = [render_markdown(rows, layout.default_language, strings, language_names)]
+    todo = [row for row in rows if row.state != FRESH]
+    if todo:
+        out += ["", "Not fresh (a page shows an \"older translation\" banner or the English text until then):", ""]
+        for row in todo:
+            step = f"- `{row.path}`: {row.state}: {next_step(row)}"
+            if row.state == STALE:
+                step += (f"; editing on the website, update the text, then set `source_blob: {repo.english(row.source).blob}` "
+                         f"and today's date as `translated:` in its header")
+            out.append(step)
+    return "\n".join(out) + "\n"
+
+
 def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
     """A whole "Translation status" page: title, one paragraph, the table."""
     return (f"# {strings.ui('status', lang, 'status_title')}\n\n{strings.ui('status', lang, 'status_intro')}\n\n"
