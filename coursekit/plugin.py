@@ -177,6 +177,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         path = self.site.edit_paths.get(page.file.src_uri)
         if path is not None and config.repo_url:
             page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{self.layout.shown(path)}"
+        elif page.file.src_uri in self.site.native_pages:
+            page.edit_url = None  # made from data alone (the status table): there is no file to edit
         return context
 
     def on_post_page(self, output: str, page, config) -> str:

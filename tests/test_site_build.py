@@ -244,4 +244,5 @@ def test_a_new_language_in_progress_builds_and_says_which_language_it_lacks(tmp_
         assert edit and edit.group(1).endswith("help-translate/#start") and "edit/main/docs" not in edit.group(1), rel
     danish = page_path(site, "da", Path("help-translate.md")).read_text(encoding="utf-8")
     assert "Endnu ikke oversat" in danish
-    assert re.search(r'<a href="[^"]*help-translate/#start" title="[^"]*" class="md-content__button', danish)
+    edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon"', danish)
+    assert edit and edit.group(1) == "./#start", "the help page itself: its own section on starting a translation"

@@ -260,6 +260,8 @@ class Checks:
                                 "translate comments and the text around code, keep the code itself", WARNING)
 
     def glossary(self, lang: str, body: str, english: str, add) -> None:
+        # Terms inside code are code (and a code example may stay English): only prose counts.
+        body, english = mdscan.mask(body), mdscan.mask(english)
         lowered = body.lower()
         for english_term, term in self.terms(lang):
             if re.search(rf"(?<!\w){re.escape(english_term)}", english, re.I) and term.lower() not in lowered:
