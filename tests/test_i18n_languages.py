@@ -84,7 +84,7 @@ def test_language_file_mistakes_are_errors_with_the_near_miss(project):
     path.write_text(text, encoding="utf-8")
     messages = [f.message for f in lint(Repository(Layout.read(project)))]
     assert "site: unknown key 'stale_titel' (did you mean 'stale_title'?)" in messages
-    assert any(m.startswith("site.stale_body has the placeholders {date}, {englisch_url} where the English has {date}, {english_url}") for m in messages)
+    assert any(m.startswith("site.stale_body has the placeholders {date}, {englisch_url}, {help_url} where the English has {date}, {english_url}, {help_url}") for m in messages)
 
 
 def test_release_check_leaves_languages_in_progress_out(tmp_path, capsys):
