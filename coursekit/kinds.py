@@ -15,6 +15,7 @@ those checks each kind's rules; the lint, the build and `coursekit i18n new` use
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import PurePosixPath
 
 from coursekit import diagrams, glossary
 from coursekit.quiz.bank import QuizBank
@@ -58,7 +59,7 @@ class Kinds:
         """What `coursekit i18n new` writes after the front matter when a translation is not shaped
         like its English file (a quiz); None when it starts as a copy of the English file."""
         if self.repo.layout.is_quiz(source):
-            return quiz_skeleton(self.quizzes.quiz(source.rsplit("/", 1)[-1][: -len(".yml")]))
+            return quiz_skeleton(self.quizzes.quiz(PurePosixPath(source).stem))
         return None
 
 

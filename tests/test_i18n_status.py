@@ -242,3 +242,23 @@ def test_status_outside_a_git_checkout_still_reports_staleness(tmp_path):
     write(root, "docs/index.md", "# Home, changed\n")
     row = rows_by(collect(root))[("da", "index.md")]
     assert row.state == STALE and row.changed is None and "not a git repository" in row.detail
+
+
+def test_status_text_has_a_legend_and_the_next_step_for_each_page(site, capsys):
+    edit_lesson(site)
+    assert main(["i18n", "status", "--root", str(site), "--lang", "da"]) == 0
+    out = capsys.readouterr().out
+    assert "stale: 4 lines" in out
+    assert "glossary.yml (the glossary)" in out and "assets/diagrams/labels.yml (the words in the diagrams)" in out
+    legend = out.split("legend:\n", 1)[1].split("\n\n", 1)[0]
+    assert "stale" in legend and "missing" in legend and "coursekit i18n new LANG PAGE" in legend
+    assert ("  translations/da/lessons/gan/index.md: stale: coursekit i18n diff da lessons/gan/index.md   "
+            "(then update translations/da/lessons/gan/index.md and run coursekit i18n stamp da lessons/gan/index.md)") in out
+    assert "  translations/da/glossary.yml: missing: coursekit i18n new da glossary.yml" in out
+
+
+def test_markdown_summary_gives_web_editors_the_blob_to_write(site, capsys):
+    edit_lesson(site)
+    assert main(["i18n", "status", "--root", str(site), "--lang", "da", "--markdown"]) == 0
+    blob = git(site, "hash-object", "docs/lessons/gan/index.md").strip()
+    assert f"set `source_blob: {blob}`" in capsys.readouterr().out

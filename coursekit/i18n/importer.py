@@ -40,14 +40,13 @@ from coursekit.i18n.links import KEEP, MAP, QUIZ_URLS, UNKNOWN, UNLINK, LinkTabl
 from coursekit.translations import mdscan
 from coursekit.translations.findings import TranslationError, UserError
 from coursekit.translations.freshness import NULL_BLOB
-from coursekit.translations.frontmatter import render_front_matter, split_markdown
+from coursekit.translations.frontmatter import BLOB, render_front_matter, split_markdown
 from coursekit.translations.git import GitError, History, blob_id
 from coursekit.translations.layout import LABELS, Layout
 from coursekit.translations.mojibake import repair
 
 TOOL = "Co-op Translator"
 _METADATA = re.compile(r"\A\s*<!--\s*CO_OP_TRANSLATOR_METADATA\s*:?\s*(?P<json>\{.*?\})\s*-->[ \t]*\n?(?:[ \t]*\n)*", re.S)
-_BLOB = re.compile(r"[0-9a-f]{40}")
 # Wrappers the original course puts around images (<p align="center">, <div>, <center>, <br>);
 # a block of only these and <img> tags becomes plain Markdown images.
 _WRAPPERS = {"p", "div", "center", "br", "span", "figure"}
@@ -261,7 +260,7 @@ def _source_blob(root: Path, source: str, metadata: dict, options: ImportOptions
     if wanted == "current":
         return current
     if wanted:
-        if not _BLOB.fullmatch(wanted):
+        if not BLOB.fullmatch(wanted):
             raise UserError(f"--source-blob {wanted!r} is neither 'current' nor a 40-hex git blob id")
         return wanted
     md5 = str(metadata.get("original_hash", "")).lower()

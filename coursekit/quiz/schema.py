@@ -36,8 +36,9 @@ class Report:
     def error(self, line: int, message: str) -> None:
         self.findings.append(Finding(self.path, line, message, ERROR))
 
-    def id_mismatch(self, line: int, message: str) -> None:
-        """A missing or extra id: tolerated (a warning) while the translation is stale."""
+    def gap(self, line: int, message: str) -> None:
+        """Text or an id a translation lacks, or has that English no longer has: an error, but
+        only a warning while the translation is stale (English may have moved on)."""
         if self.stale:
             message += " (the translation is older than the English file; update it)"
         self.findings.append(Finding(self.path, line, message, WARNING if self.stale else ERROR))

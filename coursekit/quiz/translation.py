@@ -101,12 +101,12 @@ def _translated_text(data, quiz: Quiz, report: Report) -> QuizText:
     unknown_keys(data, _TRANSLATION_KEYS, "translation", report, _NO_KEY, skip=_KEY_FIELDS)
     title = text_field(data, "title", "translation", report, required=False)
     if title is None and "title" not in data:
-        report.id_mismatch(getattr(data, "line", 1), "translation lacks 'title'")
+        report.gap(getattr(data, "line", 1), "translation lacks 'title'")
     intro = text_field(data, "intro", "translation", report, required=False)
     if quiz.intro and intro is None and "intro" not in data:
-        report.id_mismatch(getattr(data, "line", 1), "translation lacks 'intro'")
+        report.gap(getattr(data, "line", 1), "translation lacks 'intro'")
     if intro is not None and not quiz.intro:
-        report.id_mismatch(line_of(data, "intro"), "translation has 'intro' but the English quiz has none")
+        report.gap(line_of(data, "intro"), "translation has 'intro' but the English quiz has none")
     questions = data.get("questions", {})
     if not isinstance(questions, dict):
         report.error(line_of(data, "questions"), "'questions' must be a mapping of question id -> {text, options, explanation}")
@@ -116,7 +116,7 @@ def _translated_text(data, quiz: Quiz, report: Report) -> QuizText:
     for qid, entry in questions.items():
         line = line_of(questions, qid)
         if qid not in english:
-            report.id_mismatch(line, f"question '{qid}' is not in {quiz.source} (known: {', '.join(english)})")
+            report.gap(line, f"question '{qid}' is not in {quiz.source} (known: {', '.join(english)})")
             continue
         if not isinstance(entry, dict):
             report.error(line, f"question '{qid}' must be a mapping with text, options and explanation")
@@ -124,7 +124,7 @@ def _translated_text(data, quiz: Quiz, report: Report) -> QuizText:
         result[qid] = _translated_question(entry, english[qid], line, report)
     for qid in english:
         if qid not in questions:
-            report.id_mismatch(line_of(data, "questions"), f"question '{qid}' is missing")
+            report.gap(line_of(data, "questions"), f"question '{qid}' is missing")
     return QuizText(title, intro, result)
 
 
@@ -141,11 +141,11 @@ def _translated_question(entry, question: Question, line: int, report: Report) -
     unknown_keys(entry, _TRANSLATED_QUESTION_KEYS, where, report, _NO_KEY, skip=_KEY_FIELDS)
     text = text_field(entry, "text", where, report, required=False)
     if "text" not in entry:
-        report.id_mismatch(line, f"{where} lacks 'text'")
+        report.gap(line, f"{where} lacks 'text'")
     check_inline(text, line_of(entry, "text"), f"{where}: 'text'", report)
     explanation = text_field(entry, "explanation", where, report, required=False)
     if "explanation" not in entry:
-        report.id_mismatch(line, f"{where} lacks 'explanation'")
+        report.gap(line, f"{where} lacks 'explanation'")
     options: dict[str, str] = {}
     english_options = [o.id for o in question.options] if question.type != "truefalse" else []
     given = entry.get("options")
@@ -154,14 +154,14 @@ def _translated_question(entry, question: Question, line: int, report: Report) -
             report.error(line_of(entry, "options"), f"{where} is a truefalse question; its True and False need no translation here")
     elif given is None:
         if "options" not in entry:
-            report.id_mismatch(line, f"{where} lacks 'options'")
+            report.gap(line, f"{where} lacks 'options'")
     elif not isinstance(given, dict):
         report.error(line_of(entry, "options"), f"{where}: 'options' must be a mapping of option id -> text")
     else:
         for oid, value in given.items():
             option_line = line_of(given, oid)
             if oid not in english_options:
-                report.id_mismatch(option_line, f"{where}: option '{oid}' is not in the English question (known: {', '.join(english_options)})")
+                report.gap(option_line, f"{where}: option '{oid}' is not in the English question (known: {', '.join(english_options)})")
             elif not isinstance(value, str) or not value.strip():
                 report.error(option_line, f"{where}: option '{oid}' must be non-empty text" + (_NO_KEY if isinstance(value, (bool, dict)) else ""))
             else:
@@ -170,6 +170,6 @@ def _translated_question(entry, question: Question, line: int, report: Report) -
         english_text_of = {o.id: o.text for o in question.options}
         for oid in english_options:
             if oid not in given:
-                report.id_mismatch(line_of(entry, "options"), f"{where}: option '{oid}' is missing; add a line "
+                report.gap(line_of(entry, "options"), f"{where}: option '{oid}' is missing; add a line "
                                    f"'{oid}: <your translation of \"{english_text_of[oid]}\">' under options:")
     return QuestionText(text, options, explanation)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import yaml
 
@@ -97,80 +98,130 @@ def parse_yaml(text: str, path: str, first_line: int = 1, what: str = "YAML") ->
 
 
 # -- explaining YAML errors ----------------------------------------------------------------------
-def explain_yaml_error(exc: yaml.YAMLError, text: str, path: str, first_line: int = 1, what: str = "YAML") -> Finding:
-    """The error as a Finding at the line to fix, in words a non-programmer can act on."""
-    lines = text.splitlines()
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None) or ""
-    mark = getattr(exc, "problem_mark", None)
-    opened = getattr(exc, "context_mark", None)
-    index, column = (mark.line, mark.column) if mark is not None else (0, 0)
+@dataclass(frozen=True)
+class _Mark:
+    line: int  # 0-based, in the parsed text
+    column: int
 
-    def at(line_index: int, col: int, message: str, cause: str, fix: str) -> Finding:
-        detail = excerpt(text, line_index, col, first_line) + f"\n  likely cause: {cause}\n  fix: {fix}"
-        return Finding(path, line_index + first_line, f"not valid {what}: {message}", ERROR, detail)
 
-    def indent(i: int) -> int | None:
-        if 0 <= i < len(lines) and lines[i].strip() and not lines[i].lstrip().startswith("#"):
-            return len(lines[i]) - len(lines[i].lstrip(" "))
+@dataclass(frozen=True)
+class _Error:
+    """What PyYAML said, and the text it said it about."""
+
+    lines: list[str]
+    problem: str
+    context: str
+    at: _Mark  # where the parser noticed it
+    opened: _Mark | None  # where the construct it was reading began (a quote, a bracket, a key)
+    first_line: int  # the text's first line in the file
+
+    def indent(self, i: int | None) -> int | None:
+        """The indentation of line i, or None for a blank or comment line (or no line)."""
+        if i is not None and 0 <= i < len(self.lines) and self.lines[i].strip() and not self.lines[i].lstrip().startswith("#"):
+            return len(self.lines[i]) - len(self.lines[i].lstrip(" "))
         return None
 
-    if "'\\t'" in problem or "\t" in (lines[index] if index < len(lines) else ""):
-        tab_at = lines[index].find("\t") if index < len(lines) else -1
-        return at(index, max(tab_at, 0), f"line {index + first_line} contains a TAB character",
-                  "YAML lines are indented with spaces only; a tab cannot be read", "replace the tab with spaces, lined up with the line above")
-    if opened is not None and ("quoted scalar" in context or "flow" in context):
-        kind = "quote" if "quoted" in context else "bracket"
-        opener = lines[opened.line][opened.column] if opened.line < len(lines) and opened.column < len(lines[opened.line]) else kind
-        if kind == "bracket" and opener not in "[{":
-            opened = _unclosed_bracket(lines) or opened  # "while parsing a flow node" marks the end, not the opener
-            opener = lines[opened.line][opened.column] if opened.line < len(lines) and opened.column < len(lines[opened.line]) else kind
-        return at(opened.line, opened.column, f"the {opener} opened on line {opened.line + first_line} is never closed",
-                  f"a {kind} that starts a value must be closed on the same value",
-                  f"add the closing {_closing(opener)}, or remove the opening {opener} if the value needs none")
-    if "mapping values are not allowed" in problem:
-        this, before, before2 = indent(index), _previous(lines, index, indent), None
-        if before is not None:
-            before2 = _previous(lines, before, indent)
-        line = lines[index] if index < len(lines) else ""
-        key = re.match(r"\s*(?:- )?([^\s:][^:]*):\s", line)
-        if key and column > key.end() - 1 and indent(index) is not None:
-            return at(index, column, f"line {index + first_line}: the text after '{key.group(1).strip()}:' contains ': '",
-                      "YAML reads ': ' inside a plain text as the start of a new key",
-                      "put the whole text in double quotes (\"...\"), or write it as a '>-' block on the lines below, indented")
-        if before is not None and this is not None and this > indent(before):
-            if before2 is not None and indent(before2) == this:
-                return at(before, indent(before), f"line {before + first_line} is indented less than the lines around it",
-                          f"line {before + first_line} has {indent(before)} spaces, the lines before and after it {this}; "
-                          "keys of one mapping must line up",
-                          f"indent line {before + first_line} with {this} spaces")
-            return at(index, this, f"line {index + first_line} is indented more than line {before + first_line}",
-                      f"line {index + first_line} has {this} spaces and line {before + first_line} {indent(before)}; "
-                      "a deeper indent continues the value above it",
-                      f"indent line {index + first_line} with {indent(before)} spaces, like line {before + first_line}")
-    if "expected <block end>" in problem or "expected <document start>" in problem:
-        line = lines[index] if index < len(lines) else ""
-        value = re.match(r"\s*(?:- )?[^\s:][^:]*:\s+(['\"])", line)
-        if value:
-            quote = value.group(1)
-            inside = "write two apostrophes ('') for one inside the text" if quote == "'" else 'write \\" for a quote inside the text, or use „…“'
-            return at(index, column, f"line {index + first_line}: the text in {quote}…{quote} ends early",
-                      f"a {quote} inside a text that starts with {quote} ends the text there; the rest of the line is left over",
-                      f"{inside}, or write the text as a '>-' block without quotes")
-        return at(index, column, f"line {index + first_line} does not fit the structure around it",
-                  "its indentation or a stray character (such as '-' or a quote) does not match the lines above",
-                  "line it up with the keys above it, as in the English file")
-    if "could not find expected ':'" in problem and opened is not None:
-        return at(opened.line, opened.column, f"line {opened.line + first_line} has no ': ' after its key",
-                  "every line of a mapping is 'key: value'",
-                  "write the key, a colon and a space, then the text; or join the line to the text above it")
-    return at(index, column, f"{problem}" + (f" ({context})" if context else ""),
-              "the line does not follow YAML's rules at the caret", "compare it with the same lines of the English file")
+    def above(self, i: int | None) -> int | None:
+        """The nearest line above i that holds something."""
+        for j in range(i - 1, -1, -1) if i is not None else ():
+            if self.indent(j) is not None:
+                return j
+        return None
+
+    def line(self, i: int) -> str:
+        return self.lines[i] if 0 <= i < len(self.lines) else ""
+
+    def n(self, i: int) -> int:
+        """Line i of the text as a line number of the file."""
+        return i + self.first_line
 
 
-class _Mark:
-    def __init__(self, line: int, column: int):
-        self.line, self.column = line, column
+# An explanation: (line index, column, what is wrong, the likely cause, the fix).
+Explanation = tuple[int, int, str, str, str]
+
+
+def _tab(e: _Error) -> Explanation | None:
+    if "'\\t'" in e.problem or "\t" in e.line(e.at.line):
+        return (e.at.line, max(e.line(e.at.line).find("\t"), 0), f"line {e.n(e.at.line)} contains a TAB character",
+                "YAML lines are indented with spaces only; a tab cannot be read", "replace the tab with spaces, lined up with the line above")
+    return None
+
+
+def _unclosed(e: _Error) -> Explanation | None:
+    if e.opened is None or not ("quoted scalar" in e.context or "flow" in e.context):
+        return None
+    kind, opened = ("quote" if "quoted" in e.context else "bracket"), e.opened
+    if kind == "bracket" and e.line(opened.line)[opened.column:opened.column + 1] not in ("[", "{"):
+        opened = _unclosed_bracket(e.lines) or opened  # "while parsing a flow node" marks the end, not the opener
+    opener = e.line(opened.line)[opened.column:opened.column + 1] or kind
+    return (opened.line, opened.column, f"the {opener} opened on line {e.n(opened.line)} is never closed",
+            f"a {kind} that starts a value must be closed on the same value",
+            f"add the closing {_closing(opener)}, or remove the opening {opener} if the value needs none")
+
+
+def _mapping_values(e: _Error) -> Explanation | None:
+    """'mapping values are not allowed here': a ': ' inside a plain text, or a line indented
+    differently from its neighbours (noticed on the line after an under-indented one)."""
+    if "mapping values are not allowed" not in e.problem:
+        return None
+    i = e.at.line
+    key = re.match(r"\s*(?:- )?([^\s:][^:]*):\s", e.line(i))
+    if key and e.at.column > key.end() - 1 and e.indent(i) is not None:
+        return (i, e.at.column, f"line {e.n(i)}: the text after '{key.group(1).strip()}:' contains ': '",
+                "YAML reads ': ' inside a plain text as the start of a new key",
+                "put the whole text in double quotes (\"...\"), or write it as a '>-' block on the lines below, indented")
+    this, before = e.indent(i), e.above(i)
+    if before is None or this is None or this <= e.indent(before):
+        return None
+    if e.indent(e.above(before)) == this:
+        return (before, e.indent(before), f"line {e.n(before)} is indented less than the lines around it",
+                f"line {e.n(before)} has {e.indent(before)} spaces, the lines before and after it {this}; keys of one mapping must line up",
+                f"indent line {e.n(before)} with {this} spaces")
+    return (i, this, f"line {e.n(i)} is indented more than line {e.n(before)}",
+            f"line {e.n(i)} has {this} spaces and line {e.n(before)} {e.indent(before)}; a deeper indent continues the value above it",
+            f"indent line {e.n(i)} with {e.indent(before)} spaces, like line {e.n(before)}")
+
+
+def _left_over(e: _Error) -> Explanation | None:
+    """'expected <block end>': something is left on a line after its value ended."""
+    if "expected <block end>" not in e.problem and "expected <document start>" not in e.problem:
+        return None
+    i = e.at.line
+    value = re.match(r"\s*(?:- )?[^\s:][^:]*:\s+(['\"])", e.line(i))
+    if value:
+        quote = value.group(1)
+        inside = "write two apostrophes ('') for one inside the text" if quote == "'" else 'write \\" for a quote inside the text, or use „…“'
+        return (i, e.at.column, f"line {e.n(i)}: the text in {quote}…{quote} ends early",
+                f"a {quote} inside a text that starts with {quote} ends the text there; the rest of the line is left over",
+                f"{inside}, or write the text as a '>-' block without quotes")
+    return (i, e.at.column, f"line {e.n(i)} does not fit the structure around it",
+            "its indentation or a stray character (such as '-' or a quote) does not match the lines above",
+            "line it up with the keys above it, as in the English file")
+
+
+def _no_colon(e: _Error) -> Explanation | None:
+    if "could not find expected ':'" not in e.problem or e.opened is None:
+        return None
+    return (e.opened.line, e.opened.column, f"line {e.n(e.opened.line)} has no ': ' after its key", "every line of a mapping is 'key: value'",
+            "write the key, a colon and a space, then the text; or join the line to the text above it")
+
+
+_EXPLAINERS = (_tab, _unclosed, _mapping_values, _left_over, _no_colon)
+
+
+def explain_yaml_error(exc: yaml.YAMLError, text: str, path: str, first_line: int = 1, what: str = "YAML") -> Finding:
+    """The error as a Finding at the line to fix, in words a non-programmer can act on."""
+    mark, opened = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    error = _Error(text.splitlines(), getattr(exc, "problem", None) or str(exc).splitlines()[0], getattr(exc, "context", None) or "",
+                   _Mark(mark.line, mark.column) if mark is not None else _Mark(0, 0),
+                   _Mark(opened.line, opened.column) if opened is not None else None, first_line)
+    found = next((explained for explain in _EXPLAINERS if (explained := explain(error)) is not None), None)
+    if found is None:
+        found = (error.at.line, error.at.column, error.problem + (f" ({error.context})" if error.context else ""),
+                 "the line does not follow YAML's rules at the caret", "compare it with the same lines of the English file")
+    index, column, message, cause, fix = found
+    detail = excerpt(text, index, column, first_line) + f"\n  likely cause: {cause}\n  fix: {fix}"
+    return Finding(path, index + first_line, f"not valid {what}: {message}", ERROR, detail)
 
 
 def _unclosed_bracket(lines: list[str]) -> _Mark | None:
@@ -190,14 +241,6 @@ def _unclosed_bracket(lines: list[str]) -> _Mark | None:
             elif char in "]}" and stack:
                 stack.pop()
     return stack[-1] if stack else None
-
-
-def _previous(lines: list[str], index: int, indent) -> int | None:
-    """The nearest line above `index` that holds something (not blank, not a comment)."""
-    for i in range(index - 1, -1, -1):
-        if indent(i) is not None:
-            return i
-    return None
 
 
 def _closing(opener: str) -> str:
