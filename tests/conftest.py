@@ -70,8 +70,12 @@ def run_ganlib(args, capsys):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site)
+    """The site, built once per session; the build also counts the plugin's file reads
+    (tests/count_reads.py writes them beside the site, as reads.json)."""
+    site = tmp_path_factory.mktemp("build") / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "count_reads.py"), str(ROOT), str(site)],
+                            cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     return site
 

@@ -8,6 +8,8 @@ import pytest
 
 from conftest import ARTIFACTS, LANGUAGES, ROOT, lang_prefix
 from coursekit.diagrams import LABELS_FILE, load_labels, merge_labels
+from coursekit.translations.layout import Layout
+from coursekit.translations.repository import Repository
 
 pytestmark = pytest.mark.browser
 
@@ -72,9 +74,10 @@ def test_math_is_typeset(page, site_url):
 
 def _expected_diagram_words(lang: str) -> dict:
     """{svg name: Diagram} as `lang` should show it: its labels file over the English one."""
-    english = load_labels(ROOT / "docs" / LABELS_FILE)
+    repo = Repository(Layout.read(ROOT))
+    english = load_labels(repo, ROOT / "docs" / LABELS_FILE)
     translated = ROOT / "translations" / lang / LABELS_FILE
-    return merge_labels(english, load_labels(translated), translated) if translated.is_file() else english
+    return merge_labels(english, load_labels(repo, translated), repo.layout.shown(translated)) if translated.is_file() else english
 
 
 def _squash(text: str) -> str:  # line breaks in a label become separate <tspan>s when drawn
