@@ -7,7 +7,6 @@ import logging
 import os
 from pathlib import Path
 
-
 from conftest import ROOT, copy_project
 from coursekit import plugin as plugin_module
 
