@@ -40,8 +40,17 @@ def languages() -> list[str]:
     return [lang["locale"] for lang in i18n["languages"]]
 
 
+def in_progress() -> set[str]:
+    """Languages merged before every page is translated (the coursekit plugin's languages_in_progress)."""
+    ours = next((p["coursekit"] for p in mkdocs_config()["plugins"] if isinstance(p, dict) and "coursekit" in p), None) or {}
+    return set(ours.get("languages_in_progress") or [])
+
+
 LANGUAGES = languages()
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+# The translated languages every page and string must be translated in; a language in progress
+# may lack any of them (its pages fall back to English), so completeness tests leave it out.
+COMPLETE = [lang for lang in TRANSLATED if lang not in in_progress()]
 
 
 def lang_prefix(lang: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from conftest import ROOT, TRANSLATED
+from conftest import COMPLETE, ROOT, TRANSLATED
 from coursekit.quiz import legacy, render, schema
 from coursekit.quiz.bank import QuizBank
 from coursekit.strings import Strings, english
@@ -92,10 +92,10 @@ def repo(tmp_path) -> Path:
     """A repository with the site's languages, their interface words, the lesson page the quiz
     links to, and one quiz."""
     (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    for lang in TRANSLATED:
-        language_file = tmp_path / "translations" / lang / "language.yml"
+    for source in ROOT.glob("translations/*/language.yml"):
+        language_file = tmp_path / source.relative_to(ROOT)
         language_file.parent.mkdir(parents=True)
-        language_file.write_text((ROOT / "translations" / lang / "language.yml").read_text(encoding="utf-8"), encoding="utf-8")
+        language_file.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "docs" / "lessons" / "gan").mkdir(parents=True)
     (tmp_path / "docs" / "lessons" / "gan" / "index.md").write_text("# The lesson\n", encoding="utf-8")
     (tmp_path / "quiz").mkdir()
@@ -157,7 +157,7 @@ def test_real_bank_and_translations_are_valid_and_fresh():
     problems = validate(ROOT)
     assert problems == [], messages(problems)
     for quiz_id in ("gan-pre", "gan-post"):
-        for lang in TRANSLATED:
+        for lang in COMPLETE:
             localized = load(quiz_id, lang, ROOT)
             assert localized.translated and not localized.translation.stale, f"{lang}/{quiz_id} is missing or stale"
             assert localized.fallback == (), f"{lang}/{quiz_id} shows English for {localized.fallback}"
@@ -177,7 +177,7 @@ def test_real_quizzes_meet_the_issue(quiz_id):
 
 def test_real_translations_keep_texts_apart_from_english():
     english = load("gan-post", "en", ROOT)
-    for lang in TRANSLATED:
+    for lang in COMPLETE:
         localized = load("gan-post", lang, ROOT)
         assert localized.title != english.title
         for mine, theirs in zip(localized.questions, english.questions):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, TRANSLATED, copy_project, lang_prefix, mkdocs_build
+from conftest import COMPLETE, LANGUAGES, ROOT, TRANSLATED, copy_project, lang_prefix, mkdocs_build
 
 NOTEBOOKS = sorted(p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").rglob("*.ipynb"))
 PAGES = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md"))
@@ -117,7 +117,7 @@ def test_stale_translation_gets_a_banner_on_that_page_only(tmp_path):
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-3000:]
-    for lang in TRANSLATED:
+    for lang in COMPLETE:
         home = (site / lang / "index.html").read_text(encoding="utf-8")
         assert "coursekit-notice" in home and 'class="admonition warning' in home, lang
         notebook = page_path(site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
