@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import LANGUAGES, lang_prefix
+from conftest import COMPLETE, LANGUAGES, lang_prefix
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER, demo_html, wheel_filename
 from coursekit.demo.build import PYODIDE_CORE
 from coursekit.demo.widget import D_STEPS, LEARNING_RATES, SKIP_BELOW, SMOOTHING, _table
@@ -23,9 +23,9 @@ def placeholders(text: str) -> set[str]:
 
 def test_every_site_language_has_every_demo_string_with_the_same_placeholders():
     table = _table()
-    assert set(LANGUAGES) <= set(table)
+    assert {"en", *COMPLETE} <= set(table)  # a language in progress may still show the English words
     english = table["en"]
-    for lang in LANGUAGES:
+    for lang in ["en", *COMPLETE]:
         assert set(table[lang]) == set(english), lang
         for key, text in english.items():
             assert isinstance(table[lang][key], str) and table[lang][key].strip(), (lang, key)
@@ -59,7 +59,7 @@ def test_built_demo_page_and_its_files(built_site: Path, lang):
     page_dir = built_site / lang_prefix(lang) / "demo"
     html = (page_dir / "index.html").read_text(encoding="utf-8")
     assert PLACEHOLDER not in html and 'class="ck-demo"' in html
-    assert f">{_table()[lang]['start']}<" in html
+    assert f">{_table().get(lang, _table()['en'])['start']}<" in html
     data = json.loads(re.search(r'class="ck-demo-data">(.*?)</script>', html).group(1))
     page_url = f"http://site/{lang_prefix(lang)}demo/"
     for relative in (data["worker"], data["wheel"]):
