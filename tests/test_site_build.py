@@ -230,17 +230,17 @@ def test_a_new_language_in_progress_builds_and_says_which_language_it_lacks(tmp_
 
     project = copy_project(tmp_path / "project")
     (project / "translations" / "da" / "help-translate.md").unlink()
-    assert "nb" not in LANGUAGES, "this test adds Norwegian itself"
-    assert main(["i18n", "add-language", "nb", "--name", "Norsk bokmål", "--decimal-mark", ",", "--root", str(project)]) == 0
-    assert main(["i18n", "new", "nb", "index.md", "--root", str(project)]) == 0
+    code, name = next((c, n) for c, n in (("nb", "Norsk bokmål"), ("fi", "Suomi"), ("is", "Íslenska")) if c not in LANGUAGES)
+    assert main(["i18n", "add-language", code, "--name", name, "--decimal-mark", ",", "--root", str(project)]) == 0
+    assert main(["i18n", "new", code, "index.md", "--root", str(project)]) == 0
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "translations/nb/language.yml:1: warning:" in result.stderr, "warnings are printed, and do not fail the strict build"
+    assert f"translations/{code}/language.yml:1: warning:" in result.stderr, "warnings are printed, and do not fail the strict build"
     for rel in (Path("benchmarks.md"), Path("index.md")):
-        html = page_path(site, "nb", rel).read_text(encoding="utf-8")
-        assert "not been translated into Norsk bokmål yet" in html and "into English" not in html, rel
-        assert '<html lang="nb"' in html
+        html = page_path(site, code, rel).read_text(encoding="utf-8")
+        assert f"not been translated into {name} yet" in html and "into English" not in html, rel
+        assert f'<html lang="{code}"' in html
         edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon"', html)
         assert edit and edit.group(1).endswith("help-translate/#start") and "edit/main/docs" not in edit.group(1), rel
     danish = page_path(site, "da", Path("help-translate.md")).read_text(encoding="utf-8")
