@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlib import images
+from ganlib.cliargs import UsageError, count, positive_int
 from ganlib.runinfo import describe_device, synchronize, versions
 from ganlib.features import FeatureNet, build_features
 from ganlib.style import StopOptimization, StyleConfig, StyleObjective, prepare_images, resolve_device, run_style_transfer
@@ -296,8 +296,6 @@ def _describe(cfg: StyleConfig, device: torch.device) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ganlib.cli import count, positive_int
-
     d = StyleBenchConfig()
     p.add_argument("--content", default=d.content, help=f"content image file or scikit-image sample (default {d.content})")
     p.add_argument("--style", default=d.style, help=f"style image file or scikit-image sample (default {d.style})")
@@ -316,7 +314,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from ganlib.cli import UsageError
     from ganlib.features import WeightsError
     from ganlib.style import StyleConfigError
 
@@ -334,9 +331,3 @@ def run_cli(args: argparse.Namespace) -> int:
 
         atomic_write_text(Path(args.json), text)
     return 0
-
-
-if __name__ == "__main__":  # python -m ganlib.bench_style is the same as `ganlib bench style`
-    from ganlib.cli import main
-
-    sys.exit(main(["bench", "style", *sys.argv[1:]]))

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from torch import nn
 
 from ganlib import data as gdata
 from ganlib import metrics
+from ganlib.cliargs import UsageError, count, positive_int, weight
 from ganlib.models import build_models
 from ganlib.runinfo import describe_device, synchronize, versions
 from ganlib.train import TrainConfig, train
@@ -237,8 +237,6 @@ def _optimizations(device: torch.device, cfg: BenchConfig) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ganlib.cli import count, positive_int, weight
-
     d = BenchConfig()
     p.add_argument("--image-size", type=int, default=d.image_size, choices=(16, 28, 32, 64, 128),
                    help=f"image side (default {d.image_size})")
@@ -257,8 +255,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from ganlib.cli import UsageError
-
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         raise UsageError("--device cuda was asked for, but PyTorch sees no CUDA GPU")
     cfg = BenchConfig(image_size=args.image_size, batch_size=args.batch_size, width=args.width, steps=args.steps,
@@ -272,9 +268,3 @@ def run_cli(args: argparse.Namespace) -> int:
 
         atomic_write_text(Path(args.json), json.dumps(result, indent=2) + "\n")
     return 0
-
-
-if __name__ == "__main__":  # python -m ganlib.bench_train is the same as `ganlib bench train`
-    from ganlib.cli import main
-
-    sys.exit(main(["bench", "train", *sys.argv[1:]]))

@@ -449,7 +449,7 @@ def add_arguments(sub) -> None:
 
 
 def run_cli(args) -> int:
-    from ganlib.cli import UsageError
+    from ganlib.cliargs import UsageError
 
     known = available_notebooks()
     names = args.notebook or known

@@ -7,10 +7,9 @@ end, and `--save-every K` writes frames to a folder beside it, `<OUT stem>_frame
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ganlib.cli import UsageError, count, positive_int, weight
+from ganlib.cliargs import UsageError, count, positive_int, weight
 
 
 def add_arguments(sub) -> None:
@@ -109,9 +108,3 @@ def run_style(args: argparse.Namespace) -> int:
     if cfg.save_every:
         print(f"frames in {frames_dir(output)}")
     return 0
-
-
-if __name__ == "__main__":
-    from ganlib.cli import main
-
-    sys.exit(main(["style", *sys.argv[1:]]))

@@ -12,7 +12,7 @@ import sys
 import typing
 from pathlib import Path
 
-from ganlib.cli import UsageError, count, number
+from ganlib.cliargs import UsageError, count, number
 
 _HELP = {
     "data": "digits (bundled, offline), mnist, fashion-mnist, cifar10 (downloaded) or folder:PATH",
