@@ -18,6 +18,7 @@ GROUPS = [
     ("i18n", "coursekit.i18n.cli", "translation status, diffs, import and checks"),
     ("quiz", "coursekit.quiz.cli", "check and export the quiz bank"),
     ("render", "coursekit.render.cli", "execute the notebooks and publish their outputs"),
+    ("colab", "coursekit.colab", "the notebooks \"Open in Colab\" opens"),
 ]
 
 

@@ -51,7 +51,8 @@ def environment() -> dict:
     if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
         device = f"{torch.cuda.get_device_name()} (CUDA {torch.version.cuda})"
     else:
-        threads = f"{torch.get_num_threads()} threads" if torch is not None else "1 thread, pure Python"
+        count = torch.get_num_threads() if torch is not None else 1
+        threads = f"{count} thread{'s' if count != 1 else ''}" + ("" if torch is not None else ", pure Python")
         device = f"CPU: {_cpu_model()}, {threads}"
     return {"device": device, "versions": versions}
 
