@@ -91,6 +91,9 @@ def run_notebook(nb: dict, decl: Declarations, values: dict, mode: str, workdir:
     running = nbformat.from_dict(execution_copy(nb, decl, values, mode))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p),
                OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    # Idle OpenMP threads sleep instead of spinning: on a machine that other jobs share, spinning
+    # threads made torch's steps three times slower (measured: 1.06 s against 0.33 s a step).
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     client = NotebookClient(running, timeout=timeout, kernel_name="python3", record_timing=True)
     start = time.perf_counter()
     try:
