@@ -59,11 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Each task module adds its own subcommand(s): add_arguments(sub) -> sets func=run.
     # (train/sample/evaluate/bench train: ganlib.train_cli; style/bench style: ganlib.style_cli;
-    # render: ganlib.render)
-    from ganlib import render, style_cli, train_cli
+    # weights: ganlib.weights_cli; render: ganlib.render)
+    from ganlib import render, style_cli, train_cli, weights_cli
 
     train_cli.add_arguments(sub)
     style_cli.add_arguments(sub)
+    weights_cli.add_arguments(sub)
     render.add_arguments(sub)
     bench = sub.add_parser("bench", help="speed benchmarks, each against a baseline measured in the same run")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, parser_class=_Parser)

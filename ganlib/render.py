@@ -130,7 +130,8 @@ def feature_network(kind: str, log=print):
     from ganlib.features import WeightsError, build_features
 
     try:
-        return kind, build_features(kind, progress=False)
+        net = build_features(kind, progress=False, log=log)
+        return net.name, net  # for "auto", the network it chose
     except WeightsError as exc:
         if kind == "random":
             raise
@@ -222,7 +223,9 @@ class Outputs:
             last_per_level[row["level"]] = row["eval"]
         final = result.history[-1] if result.history else {}
         metrics = {k: round(final[k], 5) for k in ("content", "style", "tv", "total") if k in final}
-        self.record(run, config=dataclasses.asdict(config), steps=sum(last_per_level.values()), seed=config.seed,
+        # The features that made the picture, also where the config said "auto".
+        config_record = dict(dataclasses.asdict(config), features=getattr(result, "features", "") or config.features)
+        self.record(run, config=config_record, steps=sum(last_per_level.values()), seed=config.seed,
                     device=str(resolve_device(config.device)), metrics=metrics)
         return metrics
 
