@@ -68,7 +68,7 @@ SETTINGS: dict[str, dict[str, dict]] = {
     # random features where they cannot be had.
     "style-transfer": {
         "full": dict(_STYLE_COMMON, size=512, steps=300, coarse_steps=100, pyramid=3),
-        "cpu": dict(_STYLE_COMMON, size=256, steps=150, coarse_steps=60, pyramid=2),
+        "cpu": dict(_STYLE_COMMON, size=256, steps=70, coarse_steps=40, pyramid=2),
         "smoke": dict(_STYLE_COMMON, size=48, steps=3, coarse_steps=2, pyramid=1),
     },
 }
