@@ -1,9 +1,11 @@
 """Notebook pages: kept notebooks after mkdocs-static-i18n rebuilds the file list, translated
 ones given the English outputs, and the links box above each page.
 
-Translations hold prose and code only; `with_english_outputs` puts the outputs `ganlib render`
-stored in the English notebook under the translated text at build time, so six languages share
-one set of pictures and a re-render does not touch any translation.
+Translations hold prose and code only (comments in the code translated too);
+`with_english_outputs` puts the outputs the render stored in the English notebook under the
+translated text at build time, so six languages share one set of pictures and a re-render does
+not touch any translation. Every published notebook gets its install cell written for the site's
+repository and commit (coursekit.colab).
 
 static-i18n recreates every File in its on_files (priority -100). That drops the NotebookFile
 wrapper mkdocs-jupyter put on `.ipynb` files (ultrabug/mkdocs-static-i18n#198), and because a
@@ -19,7 +21,7 @@ import json
 import os
 from pathlib import Path
 from pathlib import PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from mkdocs.structure.files import Files
 
@@ -87,28 +89,20 @@ def with_english_outputs(translation: dict, english: dict) -> dict:
     return merged
 
 
-def write_with_english_outputs(translation: dict, english: dict, target: Path) -> Path:
-    """Writes the merged notebook to `target` (only when it changed, so caches keyed on the
-    file stay valid) and returns `target`."""
-    text = json.dumps(with_english_outputs(translation, english), indent=1, ensure_ascii=False) + "\n"
+def write_published(english: dict, target: Path, *, translation: dict | None = None, source: str | None = None) -> Path:
+    """Writes the notebook as the site publishes it to `target`: the translation (if any) with the
+    English outputs, the install cell written for `source` (coursekit.colab). Only when it changed,
+    so caches keyed on the file stay valid. Returns `target`."""
+    from coursekit.colab import with_install_source
+
+    notebook = with_english_outputs(translation, english) if translation is not None else copy.deepcopy(english)
+    text = json.dumps(with_install_source(notebook, source), indent=1, ensure_ascii=False) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         write_text_atomic(target, text, overwrite=True)
     return target
 
 
-def colab_url(repo_url: str | None, repo_path: str) -> str | None:
-    """The "Open in Colab" address of the notebook at `repo_path` in a GitHub repository, else None."""
-    if not repo_url:
-        return None
-    parts = urlsplit(repo_url)
-    owner_repo = [p for p in parts.path.split("/") if p][:2]
-    if parts.netloc.lower() not in ("github.com", "www.github.com") or len(owner_repo) != 2:
-        return None
-    owner, repo = owner_repo[0], owner_repo[1].removesuffix(".git")
-    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/{quote(repo_path)}"
-
-
-def notebook_links(strings, lang: str, *, download: str, colab: str | None, repo_url: str | None) -> str:
+def notebook_links(strings, lang: str, *, download: str, colab: str | None, requirement: str, source: str | None) -> str:
     """The box above a notebook page: download and Colab links, and how to run it locally.
 
     `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page;
@@ -123,7 +117,7 @@ def notebook_links(strings, lang: str, *, download: str, colab: str | None, repo
     links = [f'<a href="{html_lib.escape(download)}" download>{ui("notebook_download")}</a>']
     if colab:
         links.append(f'<a href="{html_lib.escape(colab)}">{ui("notebook_colab")}</a>')
-    package = f"gan-course[ml] @ git+{repo_url}" if repo_url else "gan-course[ml]"
+    package = f"{requirement} @ {source}" if source else requirement
     local = ui("notebook_local", install=f'pip install jupyterlab "{package}"', file=filename)
     local_html = markdown.markdown(local.replace("\n", "\n\n"))  # one paragraph per line
     return (f'<div class="admonition tip coursekit-notebook" role="note">'

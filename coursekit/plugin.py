@@ -33,9 +33,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from coursekit import results
+from coursekit.colab import colab_url, head_commit, package_source, requirement_of
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.diagrams import DiagramError
-from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks
+from coursekit.notebooks import notebook_links, rewrap_notebooks
 from coursekit.page_fixes import fix_page
 from coursekit.quiz.legacy import redirect_pages
 from coursekit.site import Site, Watch, collect, untranslated
@@ -45,7 +46,7 @@ from coursekit.translations.layout import Layout
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
-MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # translated notebooks with the English outputs
+MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # notebooks as published: install cell written, English outputs
 QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 
@@ -53,6 +54,7 @@ class CourseConfig(Config):
     translations_dir = options.Type(str, default="translations")
     quiz_dir = options.Type(str, default="quiz")
     help_translate_page = options.Type(str, default="help-translate.md")
+    colab_ref = options.Type(str, default="colab")  # where "Open in Colab" finds the notebooks (coursekit.colab)
     # Languages merged before every page is translated: their pages fall back to English with a
     # notice, and the checks that every page is fresh leave them out.
     languages_in_progress = options.ListOfItems(options.Type(str), default=[])
@@ -97,9 +99,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.i18n.building:
             return  # a later language pass of the same build
         self.notebook_cache_used = set()
-        if self.watch.changed() or self.site is None:
+        # Published notebooks install the course package from this repository at this commit.
+        install_source = package_source(config.repo_url, head_commit(self.layout.root))
+        if self.watch.changed() or self.site is None or self.site.install_source != install_source:
             try:
-                self.site = collect(self.layout, self.history, self.layout.root / MERGED_NOTEBOOKS)
+                self.site = collect(self.layout, self.history, self.layout.root / MERGED_NOTEBOOKS, install_source)
             except (FindingsError, DiagramError) as exc:
                 self.site = None
                 raise PluginError(str(exc)) from None
@@ -125,7 +129,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
         for file in files:
-            source = self.site.sources.get(file.src_uri)
+            source = self.site.sources.get(file.src_uri) or self.site.published_notebooks.get(file.src_uri)
             if isinstance(source, Path):
                 file.abs_src_path = str(source)
             elif source is not None:
@@ -220,15 +224,18 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     # -- helpers -----------------------------------------------------------------------------------
     def _notebook_links(self, page, lang: str, config) -> str:
-        """Download, "Open in Colab" (this language's file in the repository) and local-run help."""
+        """Download, "Open in Colab" (this language's notebook on the Colab branch) and local-run help."""
         source = Path(page.file.abs_src_path)  # for a translation, the copy with the English outputs
         # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
         beside = PurePosixPath(page.file.dest_uri).parent / source.name
         download = get_relative_url(beside.as_posix(), page.url)
         in_repo = self.site.edit_paths.get(page.file.src_uri, source)
         repo_path = self.layout.shown(in_repo) if Path(in_repo).resolve().is_relative_to(self.layout.root) else None
-        colab = colab_url(config.repo_url, repo_path) if repo_path else None
-        return notebook_links(self.site.strings, lang, download=download, colab=colab, repo_url=config.repo_url)
+        colab = colab_url(config.repo_url, repo_path, self.config.colab_ref) if repo_path else None
+        translation = self.site.translations.get(page.file.src_uri)
+        english = self.site.repo.english(translation.source if translation is not None else page.file.src_uri)
+        return notebook_links(self.site.strings, lang, download=download, colab=colab,
+                              requirement=requirement_of(english.notebook), source=self.site.install_source)
 
     def _url_to(self, page, rel: str, lang: str) -> str:
         """Relative URL from `page` to the page built from docs/`rel` in `lang`."""

@@ -1,4 +1,4 @@
-"""Numbers from `ganlib render` quoted in pages: `{{ result NOTEBOOK/RUN KEY }}`.
+"""Numbers from the notebooks' render quoted in pages: `{{ result NOTEBOOK/RUN KEY }}`.
 
 A lesson that says "the DCGAN reached a cFID of 1.76" is wrong the day the notebooks are
 rendered again. Pages write the placeholder instead, in every language, and the build fills in
@@ -11,13 +11,13 @@ code are left alone, so a page can show the syntax.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from coursekit.render import manifest
 from coursekit.translations.mdscan import line_of, mask
 from coursekit.translations.placeholders import NEVER_TRANSLATED, find, leftovers
 
-MANIFEST = Path("assets/generated/manifest.json")  # under docs/
+MANIFEST = manifest.MANIFEST  # under docs/
 RUN_FIELDS = ("steps", "wall_time_s", "seed")
 
 
@@ -31,10 +31,7 @@ class ResultError(ValueError):
 
 def load_runs(docs_dir: Path) -> dict[str, dict]:
     """The manifest's runs ({"gan-pytorch/dcgan": {...}}), or {} before anything was rendered."""
-    path = Path(docs_dir) / MANIFEST
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("runs", {})
+    return manifest.read(Path(docs_dir))["runs"]
 
 
 def format_value(value, decimal_mark: str = ".") -> str:
@@ -47,8 +44,8 @@ def format_value(value, decimal_mark: str = ".") -> str:
 
 def lookup(runs: dict[str, dict], run: str, key: str):
     if run not in runs:
-        known = ", ".join(sorted(runs)) or "none; run `ganlib render`"
-        raise ResultError(f"{{{{ result {run} {key} }}}}: no rendered run {run!r} (known: {known}; from docs/{MANIFEST})")
+        known = ", ".join(sorted(runs)) or "none; run `coursekit render`"
+        raise ResultError(f"{{{{ result {run} {key} }}}}: no rendered run {run!r} in docs/{MANIFEST} (known: {known})")
     record = runs[run]
     if key in RUN_FIELDS:
         return record[key]

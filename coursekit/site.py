@@ -8,6 +8,8 @@ six passes share the `Site` it returns:
 - `sources`: every page the plugin adds, by the name static-i18n knows it (`lessons/gan/index.da.md`)
   -> the real file it is read from, or the Markdown generated for it;
 - `translations`: the translation behind a page, for the "older translation" banner;
+- `published_notebooks`: each English notebook -> the copy the site publishes (install cell
+  written for this repository and commit, coursekit.colab);
 - `findings`: what the checks of every translated file found (errors stop the build);
 - the repository model, the quiz bank and the interface strings, for the page events.
 
@@ -41,8 +43,10 @@ class Site:
     quizzes: QuizBank
     kinds: Kinds
     runs: dict  # the notebooks' rendered numbers (coursekit.results)
+    install_source: str | None = None  # what published notebooks install the course from (coursekit.colab)
     sources: dict[str, Path | str] = field(default_factory=dict)
     translations: dict[str, TranslationFile] = field(default_factory=dict)
+    published_notebooks: dict[str, Path] = field(default_factory=dict)
     native_pages: set[str] = field(default_factory=set)  # generated in their own language: no notice
     edit_paths: dict[str, Path] = field(default_factory=dict)  # src_uri -> the file "edit this page" opens
     findings: list[Finding] = field(default_factory=list)
@@ -57,14 +61,17 @@ class Site:
         return self.layout.shown(path) if path is not None else None
 
 
-def collect(layout: Layout, history: History | None = None, merged_notebooks: Path | None = None) -> Site:
+def collect(layout: Layout, history: History | None = None, merged_notebooks: Path | None = None,
+            install_source: str | None = None) -> Site:
     """Read the repository once and derive every page, translation and finding the build needs.
-    Raises FindingsError (file:line) when a file the pages are made from cannot be read."""
+    `merged_notebooks` is where the notebooks as published are written; `install_source` what their
+    install cells install from. Raises FindingsError (file:line) when a file the pages are made
+    from cannot be read."""
     repo = Repository(layout, history)
     strings = Strings(repo)
     quizzes = QuizBank(repo)
     kinds = Kinds(repo, quizzes, strings)
-    site = Site(repo, strings, quizzes, kinds, results.load_runs(layout.docs_dir))
+    site = Site(repo, strings, quizzes, kinds, results.load_runs(layout.docs_dir), install_source)
     site.findings = lint(repo, kinds=kinds)
     if any(finding.severity == "error" for finding in site.findings):
         return site  # the build stops on these; pages made from broken files would only add noise
@@ -81,6 +88,7 @@ def collect(layout: Layout, history: History | None = None, merged_notebooks: Pa
             if quiz is not None:
                 site.translations[suffixed(f"{layout.quiz}/{quiz_id}.md", lang)] = quiz
     site.edit_paths = {uri: t.path for uri, t in site.translations.items()}
+    site.edit_paths.update({uri: layout.english_path(uri) for uri in site.published_notebooks})
     site.edit_paths["glossary.md"] = layout.english_path(GLOSSARY)
     for quiz_id in quizzes.ids:
         site.edit_paths[f"{layout.quiz}/{quiz_id}.md"] = layout.quiz_dir / f"{quiz_id}.yml"
@@ -89,7 +97,13 @@ def collect(layout: Layout, history: History | None = None, merged_notebooks: Pa
 
 def _translated_pages(site: Site, merged_notebooks: Path) -> None:
     """Each translated page as the page static-i18n expects (`<stem>.<lang>.<ext>`), read from its
-    real file; a notebook from a copy with the English outputs (coursekit.notebooks)."""
+    real file; a notebook, English or translated, from the copy the site publishes (with the
+    English outputs and the install cell written: coursekit.notebooks)."""
+    for source in site.repo.english_sources:
+        if source.endswith(".ipynb"):
+            site.published_notebooks[source] = notebooks.write_published(
+                site.repo.english(source).notebook, merged_notebooks / site.layout.default_language / source,
+                source=site.install_source)
     for lang in site.layout.translated:
         for source, translation in site.repo.translations(lang).items():
             if not source.endswith((".md", ".ipynb")):
@@ -98,8 +112,9 @@ def _translated_pages(site: Site, merged_notebooks: Path) -> None:
             site.translations[uri] = translation
             site.sources[uri] = translation.path
             if source.endswith(".ipynb"):
-                site.sources[uri] = notebooks.write_with_english_outputs(
-                    translation.file.notebook, site.repo.english(source).notebook, merged_notebooks / lang / source)
+                site.sources[uri] = notebooks.write_published(
+                    site.repo.english(source).notebook, merged_notebooks / lang / source,
+                    translation=translation.file.notebook, source=site.install_source)
 
 
 def untranslated(site: Site, src_uri: str) -> bool:
