@@ -166,8 +166,11 @@ def test_real_bank_and_translations_are_valid_and_fresh():
 @pytest.mark.parametrize("quiz_id", ["gan-pre", "gan-post"])
 def test_real_quizzes_meet_the_issue(quiz_id):
     quiz = bank_of(ROOT).quiz(quiz_id)
-    assert len(quiz.questions) >= 6
+    assert len(quiz.questions) >= 8
     assert {q.type for q in quiz.questions} == set(schema.QUESTION_TYPES)
+    for question in quiz.questions:
+        wrong = {o.id for o in question.options} - question.correct
+        assert {oid for oid, _ in question.feedback} == wrong, f"{quiz_id}/{question.id}: feedback for every wrong option"
     for question in quiz.questions:
         links = re.findall(r"\]\(([^)]+)\)", question.explanation)
         assert links and all(link.startswith("../lessons/gan/") and ".md" in link for link in links), (
@@ -201,6 +204,10 @@ BAD_BANKS = [
     ("title: A small quiz", "title: [A small quiz", "title: [A small quiz", "not valid YAML"),
     ("intro: Three questions.", "intro: Three questions.\ncolour: blue", "colour: blue", "unknown key 'colour'"),
     ("    type: truefalse", "    type: truefalse\n    options: []", "    options: []", "has no 'options'"),
+    ("    correct: blue\n", "    correct: blue\n    feedback:\n      blue: Right.\n", "      blue: Right.", "feedback for 'blue', which is a correct answer"),
+    ("    correct: blue\n", "    correct: blue\n    feedback:\n      red: No.\n", "      red: No.", "feedback for 'red', which is not an option"),
+    ("    correct: true\n", "    correct: true\n    feedback:\n      true: Yes.\n", "      true: Yes.", "feedback for 'true', which is a correct answer"),
+    ("    correct: blue\n", "    correct: blue\n    image: ../sky.png\n", "    image: ../sky.png", "'image' needs 'alt'"),
 ]
 
 
@@ -227,6 +234,56 @@ def test_good_bank_loads_with_its_key(repo):
 def test_legacy_address_claimed_twice_is_an_error(repo):
     (repo / "quiz" / "other.yml").write_text(GOOD_BANK.replace("app_id: 150", "app_id: 250").replace("[150, 42]", "[250, 42]"))
     assert any("legacy address 42 is already claimed by quiz 'other'" in m for m in messages(validate(repo)))
+
+
+EXHIBITS = """\
+    correct: blue
+    image: ../assets/sky.png
+    alt: A clear [blue] sky over a field
+    code: |
+      if sky < "green":
+          print("blue & grey")
+    feedback:
+      green: Green is the *grass*; see [above](../lessons/gan/index.md).
+"""
+
+
+def test_feedback_picture_and_code_reach_the_page(repo):
+    (repo / "quiz" / "small.yml").write_text(GOOD_BANK.replace("    correct: blue\n", EXHIBITS, 1), encoding="utf-8")
+    (repo / "quiz" / "small.yml").write_text((repo / "quiz" / "small.yml").read_text().replace(
+        "    correct: true\n", "    correct: true\n    feedback:\n      false: It does, at 1013 hPa.\n"), encoding="utf-8")
+    assert validate(repo) == []
+    question = load("small", "en", repo).questions[0]
+    assert question.feedback == (("green", "Green is the *grass*; see [above](../lessons/gan/index.md)."),)
+    text = page_markdown("small", "en", repo)
+    # the picture as Markdown (the build checks and rewrites its address), brackets in alt escaped
+    assert "![A clear \\[blue\\] sky over a field](../assets/sky.png)" in text
+    assert '<pre class="ck-code"><code>if sky &lt; "green":\n    print("blue &amp; grey")</code></pre>' in text
+    # feedback for the wrong option, hidden until chosen, named by the option's text
+    block = text[text.index('data-option="green"'):]
+    assert block.startswith('data-option="green" hidden markdown="1">')
+    assert '<span class="ck-option-name">Green</span>: Green is the *grass*' in block
+    assert '<span class="ck-option-name">False</span>: It does, at 1013 hPa.' in text.replace(ui("en", "false"), "False")
+    assert 'data-option="blue"' not in text  # no feedback block for the right answer
+
+
+def test_a_fresh_translation_translates_feedback_and_alt(repo):
+    (repo / "quiz" / "small.yml").write_text(GOOD_BANK.replace("    correct: blue\n", EXHIBITS, 1), encoding="utf-8")
+    path = write_translation(repo, GOOD_TRANSLATION)
+    assert_problem(validate(repo), "translations/da/quiz/small.yml", line_of(path, "colour:"), "lacks 'feedback' (for green)")
+    assert_problem(validate(repo), "translations/da/quiz/small.yml", line_of(path, "colour:"), "lacks 'alt'")
+    write_translation(repo, GOOD_TRANSLATION.replace("    explanation: Se [lektionen]", "    alt: En klar blå himmel\n"
+                                                     "    feedback:\n      green: Grøn er *græsset*.\n      blue: Ja.\n"
+                                                     "    explanation: Se [lektionen]", 1))
+    problems = validate(repo)
+    assert [m for m in messages(problems) if "feedback for 'blue', which is a correct answer" in m], messages(problems)
+    write_translation(repo, GOOD_TRANSLATION.replace("    explanation: Se [lektionen]", "    alt: En klar blå himmel\n"
+                                                     "    feedback:\n      green: Grøn er *græsset*.\n"
+                                                     "    explanation: Se [lektionen]", 1))
+    assert validate(repo) == []
+    question = load("small", "da", repo).questions[0]
+    assert question.feedback == (("green", "Grøn er *græsset*."),) and question.alt == "En klar blå himmel"
+    assert question.code.startswith('if sky < "green"')  # code is shared, not translated
 
 
 # -- translations --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_shape_ids_and_answer_key(exported, lang):
         assert len(quizzes[app_id]["quiz"]) == len(localized.questions)
         for question, source in zip(quizzes[app_id]["quiz"], localized.questions):
             options = dict(source.options)
-            expected = {ui(lang, oid) if source.type == "truefalse" else options[oid] for oid in source.correct}
+            expected = {ui(lang, oid) if source.type == "truefalse" else export.plain_text(options[oid]) for oid in source.correct}
             assert {o["answerText"] for o in question["answerOptions"] if o["isCorrect"]} == expected
 
 
@@ -108,8 +109,8 @@ def test_invalid_bank_exports_nothing(tmp_path):
 
 
 def test_unknown_format_is_a_usage_error():
-    result = run_cli("export", "--format", "moodle", "--out", "x")
-    assert result.returncode == 2 and "invalid choice: 'moodle'" in result.stderr
+    result = run_cli("export", "--format", "qti", "--out", "x")
+    assert result.returncode == 2 and "invalid choice: 'qti'" in result.stderr
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
@@ -119,3 +120,61 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
         export.write_json(target, [{"a": 2, "b": object()}])  # fails halfway through serializing
     assert json.loads(target.read_text()) == [{"a": 1}]
     assert [p.name for p in target.parent.iterdir()] == ["lesson-10.json"]
+
+
+# -- Moodle XML ----------------------------------------------------------------------------------
+SITE = "https://teach.example/gan-course/"
+
+
+@pytest.fixture(scope="module")
+def moodle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("moodle")
+    result = run_cli("export", "--format", "moodle", "--site-url", SITE, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_moodle_needs_the_site_address(tmp_path):
+    result = run_cli("export", "--format", "moodle", "--out", str(tmp_path))
+    assert result.returncode == 2 and "--site-url" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_moodle_xml_carries_questions_key_and_feedback(moodle, lang):
+    import xml.etree.ElementTree as ET
+
+    prefix = "" if lang == "en" else f"{lang}/"
+    for quiz_id in ("gan-pre", "gan-post"):
+        root = ET.parse(moodle / lang / f"{quiz_id}.xml").getroot()
+        assert root.tag == "quiz"
+        category, *questions = root.findall("question")
+        assert category.get("type") == "category"
+        localized = QUIZZES.localized(quiz_id, lang)
+        assert [q.findtext("idnumber") for q in questions] == [f"{quiz_id}/{q.id}" for q in localized.questions]
+        for element, source in zip(questions, localized.questions):
+            answers = element.findall("answer")
+            assert len(answers) == len(source.options)
+            fractions = [float(a.get("fraction")) for a in answers]
+            right = [oid in source.correct for oid, _ in source.options]
+            if source.type == "truefalse":
+                assert element.get("type") == "truefalse"
+                assert [a.findtext("text") for a in answers] == ["true", "false"]
+            else:
+                assert element.get("type") == "multichoice"
+                assert element.findtext("single") == ("false" if source.type == "multiple" else "true")
+            # the right options share 100 %, and only they earn anything
+            assert abs(sum(f for f, r in zip(fractions, right) if r) - 100) < 0.01
+            assert all(f <= 0 for f, r in zip(fractions, right) if not r)
+            feedback = dict(source.feedback)
+            for answer, (oid, _) in zip(answers, source.options):
+                text = answer.findtext("feedback/text") or ""
+                if oid in feedback:
+                    assert export.plain_text(feedback[oid])[:30] in export.plain_text(text), (quiz_id, source.id, oid)
+            general = element.findtext("generalfeedback/text")
+            assert export.plain_text(source.explanation)[:30] in export.plain_text(general)
+            # links point at the published site, in the quiz's language
+            for href in re.findall(r'href="([^"]+)"', general):
+                assert href.startswith(f"{SITE}{prefix}lessons/gan/"), href
+            for src in re.findall(r'src="([^"]+)"', element.findtext("questiontext/text")):
+                assert src.startswith(f"{SITE}assets/"), src

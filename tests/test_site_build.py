@@ -149,8 +149,15 @@ def test_broken_link_fails_the_strict_build(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
+    # A quiz explanation pointing at a section id the lesson does not have, in one translation
+    # only: the quiz page is generated, and the link is still checked, per language.
+    quiz = project / "translations" / "da" / "quiz" / "gan-post.yml"
+    text = quiz.read_text(encoding="utf-8")
+    assert "../lessons/gan/index.md#training)" in text
+    quiz.write_text(text.replace("../lessons/gan/index.md#training)", "../lessons/gan/index.md#no-such-section)", 1), encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0 and "no-such-page.md" in result.stderr
+    assert re.search(r"quiz/gan-post\.da\.md.*no-such-section|no-such-section.*quiz/gan-post\.da\.md", result.stderr), result.stderr[-3000:]
 
 
 def test_notebook_cache_survives_a_rebuild_in_every_language(tmp_path):

@@ -2,6 +2,7 @@
 
     coursekit quiz validate [--root DIR]
     coursekit quiz export --format ai4b --out DIR [--lang da ...] [--root DIR]
+    coursekit quiz export --format moodle --site-url URL --out DIR [--lang da ...] [--root DIR]
 
 `validate` checks every English quiz file and every translation, with the same checks `coursekit
 i18n lint` runs on quiz translations (links, HTML, encoding, front matter, ids), prints each problem
@@ -15,7 +16,8 @@ import sys
 from pathlib import Path
 
 from coursekit.quiz.bank import QuizBank
-from coursekit.quiz.export import FORMATS, export_ai4b
+from coursekit.quiz.export import export_ai4b
+from coursekit.quiz.moodle import export_moodle
 from coursekit.quiz.schema import QuizError
 from coursekit.translations.findings import UserError, errors, sort_findings
 from coursekit.translations.layout import Layout
@@ -34,8 +36,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     check.set_defaults(func=run_validate)
 
     export = sub.add_parser("export", help="write the bank in another app's format")
-    export.add_argument("--format", required=True, choices=FORMATS, help="ai4b: the original course's quiz-app JSON")
-    export.add_argument("--out", required=True, type=Path, help="folder to write into (<lang>/lesson-<n>.json)")
+    export.add_argument("--format", required=True, choices=("ai4b", "moodle"),
+                        help="ai4b: the original course's quiz-app JSON (<lang>/lesson-<n>.json); "
+                             "moodle: Moodle XML for a question bank (<lang>/<quiz>.xml)")
+    export.add_argument("--out", required=True, type=Path, help="folder to write into")
+    export.add_argument("--site-url", help="moodle: the published course site, e.g. https://example.org/gan-course/; "
+                                           "links and pictures in the questions point there")
     export.add_argument("--lang", action="append", help="language to export (repeatable; default: every language of the site)")
     export.add_argument("--root", type=Path, help=root_help)
     export.set_defaults(func=run_export)
@@ -72,6 +78,10 @@ def run_export(args) -> int:
     except UserError as exc:
         print(f"coursekit: error: {exc}", file=sys.stderr)
         return 2
+    if args.format == "moodle" and not args.site_url:
+        print("coursekit: error: --format moodle needs --site-url URL (the published course site), so that the "
+              "links and pictures in the questions work inside Moodle", file=sys.stderr)
+        return 2
     problems = errors(bank.validate())
     if problems:
         for problem in problems:
@@ -79,7 +89,10 @@ def run_export(args) -> int:
         print("coursekit: error: the quiz bank has errors; nothing was exported", file=sys.stderr)
         return 1
     try:
-        written, notes = export_ai4b(bank, Strings(bank.repo), args.out, args.lang)
+        if args.format == "moodle":
+            written, notes = export_moodle(bank, args.out, args.site_url, args.lang), []
+        else:
+            written, notes = export_ai4b(bank, Strings(bank.repo), args.out, args.lang)
     except QuizError as exc:
         print(exc, file=sys.stderr)
         return 1

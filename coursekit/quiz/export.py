@@ -23,7 +23,6 @@ from coursekit.atomic import write_text_atomic
 from coursekit.quiz.bank import QuizBank
 from coursekit.quiz.localize import LocalizedQuiz
 
-FORMATS = ("ai4b",)
 _TAG = re.compile(r"<[^>]+>")
 
 

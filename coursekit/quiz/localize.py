@@ -17,6 +17,10 @@ class LocalizedQuestion:
     options: tuple[tuple[str, str], ...]  # (option id, text); true/false text filled in by the renderer
     correct: frozenset[str]
     explanation: str
+    feedback: tuple[tuple[str, str], ...] = ()  # (wrong option id, Markdown)
+    image: str | None = None
+    alt: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,11 @@ def localize(quiz: Quiz, lang: str, text: QuizText | None = None, translation: T
     for q in quiz.questions:
         qt = text.questions.get(q.id, QuestionText())
         options = tuple((o.id, pick(qt.options.get(o.id), o.text, f"{q.id}.{o.id}") if o.text else "") for o in q.options)
+        feedback = tuple((oid, pick(qt.feedback.get(oid), text, f"{q.id}.feedback.{oid}")) for oid, text in q.feedback)
         questions.append(LocalizedQuestion(
             q.id, q.type, pick(qt.text, q.text, f"{q.id}.text"), options, q.correct,
-            pick(qt.explanation, q.explanation, f"{q.id}.explanation"),
+            pick(qt.explanation, q.explanation, f"{q.id}.explanation"), feedback,
+            q.image, pick(qt.alt, q.alt, f"{q.id}.alt") if q.alt else None, q.code,
         ))
     return LocalizedQuiz(quiz.id, lang, title, intro, quiz.lesson, tuple(questions), quiz, translation,
                          tuple(fallback) if translation is not None else (), warnings)

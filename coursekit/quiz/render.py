@@ -71,14 +71,19 @@ def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, tot
     control = "checkbox" if question.type == "multiple" else "radio"
     lines = [
         f'<form class="ck-question" id="{base}" data-question="{question.id}" data-type="{question.type}" markdown="1">',
-        f'<fieldset aria-describedby="{base}-hint">',
+        # markdown="1" so that a picture's Markdown image gets its address checked and rewritten
+        # for each language like any other image of the site.
+        f'<fieldset aria-describedby="{base}-hint" markdown="1">',
         f'<legend><span class="ck-qnum">{_esc(ui(lang, "question_n_of_m", n=number, m=total))}</span> '
         f'<span class="ck-qtext">{_inline(question.text)}</span></legend>',
+        *_exhibits(question),
         f'<p class="ck-hint" id="{base}-hint">{_esc(ui(lang, "hint_" + question.type))}</p>',
         '<div class="ck-options">',
     ]
+    labels = {}
     for option_id, text in question.options:
         label = _esc(ui(lang, option_id)) if question.type == "truefalse" else _inline(text)
+        labels[option_id] = label
         lines.append(
             f'<div class="ck-option"><input type="{control}" name="{base}" id="{base}-{option_id}" value="{option_id}">'
             f'<label for="{base}-{option_id}">{label}</label></div>'
@@ -94,6 +99,10 @@ def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, tot
         # quiz.js fills the verdict and shows the explanation inside it.
         '<div class="ck-feedback" aria-live="polite" aria-atomic="true" markdown="1">',
         '<p class="ck-verdict"></p>',
+        # What each wrong option gets right and wrong; quiz.js shows the ones the learner chose.
+        *[line for option_id, text in question.feedback for line in (
+            f'<div class="ck-option-feedback" data-option="{option_id}" hidden markdown="1">', "",
+            f'<span class="ck-option-name">{labels[option_id]}</span>: {text}', "", "</div>")],
         '<div class="ck-explanation" hidden markdown="1">',
         "",
         question.explanation,
@@ -102,6 +111,17 @@ def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, number: int, tot
         "</div>",
         "</form>",
     ]
+    return lines
+
+
+def _exhibits(question: LocalizedQuestion) -> list[str]:
+    """The picture and the code listing a question asks about, between the question and its options."""
+    lines = []
+    if question.image:
+        alt = question.alt.replace("[", "\\[").replace("]", "\\]")
+        lines += ['<div class="ck-figure" markdown="1">', "", f"![{alt}]({question.image})", "", "</div>"]
+    if question.code:
+        lines.append(f'<pre class="ck-code"><code>{_esc(question.code)}</code></pre>')
     return lines
 
 

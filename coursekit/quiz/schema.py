@@ -19,7 +19,8 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _MARKDOWN_LINK = re.compile(r"\]\(|<a\s", re.I)
 
 _QUIZ_KEYS = {"title": True, "intro": False, "lesson": False, "legacy": False, "questions": True}
-_QUESTION_KEYS = {"id": True, "type": True, "text": True, "options": False, "correct": True, "explanation": True}
+_QUESTION_KEYS = {"id": True, "type": True, "text": True, "image": False, "alt": False, "code": False,
+                  "options": False, "correct": True, "feedback": False, "explanation": True}
 
 
 class QuizError(FindingsError):
@@ -88,6 +89,10 @@ class Question:
     options: tuple[Option, ...]
     correct: frozenset[str]  # option ids; for truefalse {"true"} or {"false"}
     explanation: str  # Markdown
+    feedback: tuple[tuple[str, str], ...] = ()  # (wrong option id, Markdown): why it tempts, why it is wrong
+    image: str | None = None  # a picture the question asks about, relative to the quiz page
+    alt: str | None = None  # the picture's text alternative (translated)
+    code: str | None = None  # a code listing the question asks about (not translated)
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,51 @@ def _question(entry, index: int, line: int, report: Report) -> Question | None:
         options, correct = _choices(entry, qtype, where, line, report)
     if None in (text, explanation, options, correct):
         return None
-    return Question(qid, qtype, text, options, correct, explanation)
+    image, alt = _image(entry, where, report)
+    code = entry.get("code")
+    if code is not None and (not isinstance(code, str) or not code.strip()):
+        report.error(line_of(entry, "code"), f"{where}: 'code' must be the text of a code listing (use a | block)")
+        code = None
+    feedback = feedback_for(entry.get("feedback"), options, correct, where, line_of(entry, "feedback"), report) if "feedback" in entry else ()
+    return Question(qid, qtype, text, options, correct, explanation, feedback, image, alt, code.rstrip() if code else None)
+
+
+def _image(entry, where: str, report: Report) -> tuple[str | None, str | None]:
+    """`image` (a path relative to the quiz page) needs `alt`, the words a reader who cannot see
+    it gets instead; one without the other is an error."""
+    image = text_field(entry, "image", where, report, required=False)
+    alt = text_field(entry, "alt", where, report, required=False)
+    if image is not None and alt is None and "alt" not in entry:
+        report.error(line_of(entry, "image"), f"{where}: 'image' needs 'alt', a sentence that says what the picture shows")
+    if alt is not None and image is None and "image" not in entry:
+        report.error(line_of(entry, "alt"), f"{where}: 'alt' describes an 'image', but the question has none")
+    check_inline(alt, line_of(entry, "alt"), f"{where}: 'alt'", report)
+    return image, alt
+
+
+def feedback_for(given, options, correct, where: str, line: int, report: Report) -> tuple[tuple[str, str], ...]:
+    """`feedback: {option id: Markdown}`, for wrong options only (for a truefalse question, the
+    wrong one of true and false): what a learner who chose it believed, and what is wrong with it.
+    The same rules serve the English file and its translations."""
+    if not isinstance(given, dict):
+        report.error(line, f"{where}: 'feedback' must be a mapping of wrong option id -> text")
+        return ()
+    wrong = [o.id for o in options if o.id not in correct]
+    result = []
+    for key, value in given.items():
+        option_line = line_of(given, key)
+        oid = ("true" if key else "false") if isinstance(key, bool) else str(key)  # YAML reads true: as a boolean
+        if oid in correct:
+            report.error(option_line, f"{where}: feedback for '{oid}', which is a correct answer; "
+                                      f"feedback is for wrong options ({', '.join(wrong)}), the explanation for the right one")
+        elif oid not in wrong:
+            report.error(option_line, f"{where}: feedback for '{oid}', which is not an option (wrong options: {', '.join(wrong)})")
+        elif not isinstance(value, str) or not value.strip():
+            report.error(option_line, f"{where}: feedback for '{oid}' must be non-empty text")
+        else:
+            result.append((oid, value.strip()))
+    order = {oid: index for index, oid in enumerate(wrong)}
+    return tuple(sorted(result, key=lambda item: order[item[0]]))
 
 
 def _true_false(entry, where: str, report: Report):

@@ -1,8 +1,8 @@
 """A quiz translation, `translations/<lang>/quiz/<id>.yml`: text per id, checked against the English.
 
 After the usual front matter block (`source: quiz/<id>.yml`, relative to the repository root)
-it gives `title`, `intro` and `questions: {<question id>: {text, options: {<option id>: text},
-explanation}}`. It cannot hold `correct`, `type` or any other key, so it can never change which
+it gives `title`, `intro` and `questions: {<question id>: {text, alt, options: {<option id>: text},
+feedback: {<option id>: text}, explanation}}` (alt and feedback where the English question has them). It cannot hold `correct`, `type` or any other key, so it can never change which
 answer is right, nor the order of questions and options.
 
 A translation made from an older English file (stale) may lack ids that were added since, or keep
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from coursekit.quiz.schema import Question, Quiz, Report, check_inline, line_of, text_field, unknown_keys
+from coursekit.quiz.schema import Question, Quiz, Report, check_inline, feedback_for, line_of, text_field, unknown_keys
 from coursekit.translations.findings import Finding, errors
 from coursekit.translations.repository import Repository, TranslationFile
 
 _TRANSLATION_KEYS = ("title", "intro", "questions")
-_TRANSLATED_QUESTION_KEYS = ("text", "options", "explanation")
+_TRANSLATED_QUESTION_KEYS = ("text", "alt", "options", "feedback", "explanation")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class QuestionText:
     text: str | None = None
     options: dict[str, str] = field(default_factory=dict)
     explanation: str | None = None
+    feedback: dict[str, str] = field(default_factory=dict)
+    alt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def english_text(quiz: Quiz) -> QuizText:
     return QuizText(
         quiz.title,
         quiz.intro,
-        {q.id: QuestionText(q.text, {o.id: o.text for o in q.options if o.text}, q.explanation) for q in quiz.questions},
+        {q.id: QuestionText(q.text, {o.id: o.text for o in q.options if o.text}, q.explanation, dict(q.feedback), q.alt)
+         for q in quiz.questions},
     )
 
 
@@ -73,7 +76,9 @@ def skeleton(quiz: Quiz) -> str:
         data["intro"] = _Block(text.intro)
     data["questions"] = {
         qid: {key: value for key, value in (
-            ("text", _Block(q.text)), ("options", {oid: _Block(o) for oid, o in q.options.items()} or None),
+            ("text", _Block(q.text)), ("alt", _Block(q.alt) if q.alt else None),
+            ("options", {oid: _Block(o) for oid, o in q.options.items()} or None),
+            ("feedback", {oid: _Block(f) for oid, f in q.feedback.items()} or None),
             ("explanation", _Block(q.explanation))) if value}
         for qid, q in text.questions.items()
     }
@@ -172,4 +177,27 @@ def _translated_question(entry, question: Question, line: int, report: Report) -
             if oid not in given:
                 report.gap(line_of(entry, "options"), f"{where}: option '{oid}' is missing; add a line "
                                    f"'{oid}: <your translation of \"{english_text_of[oid]}\">' under options:")
-    return QuestionText(text, options, explanation)
+    alt = text_field(entry, "alt", where, report, required=False)
+    if question.alt and "alt" not in entry:
+        report.gap(line, f"{where} lacks 'alt' (the text for the question's picture)")
+    if "alt" in entry and not question.alt:
+        report.gap(line_of(entry, "alt"), f"{where} has 'alt' but the English question has no picture")
+    check_inline(alt, line_of(entry, "alt"), f"{where}: 'alt'", report)
+    return QuestionText(text, options, explanation, _translated_feedback(entry, question, where, line, report), alt)
+
+
+def _translated_feedback(entry, question: Question, where: str, line: int, report: Report) -> dict[str, str]:
+    english = dict(question.feedback)
+    if "feedback" not in entry:
+        if english:
+            report.gap(line, f"{where} lacks 'feedback' (for {', '.join(english)})")
+        return {}
+    given = dict(feedback_for(entry["feedback"], question.options, question.correct, where, line_of(entry, "feedback"), report))
+    for oid in given:
+        if oid not in english:
+            report.gap(line_of(entry, "feedback"), f"{where}: feedback for '{oid}', which the English question has none for")
+    for oid in english:
+        if oid not in given:
+            report.gap(line_of(entry, "feedback"), f"{where}: feedback for '{oid}' is missing; translate the English "
+                                                   f"feedback of option '{oid}' under feedback:")
+    return {oid: text for oid, text in given.items() if oid in english}

@@ -161,6 +161,10 @@
     verdict.textContent = answer ? (right ? this.data.strings.correct : this.data.strings.wrong) : "";
     verdict.className = "ck-verdict" + (answer ? (right ? " ck-verdict--right" : " ck-verdict--wrong") : "");
     explanation.hidden = !answer;
+    // Feedback written for a wrong option is shown when that option was chosen.
+    Array.prototype.forEach.call(form.querySelectorAll(".ck-option-feedback"), function (note) {
+      note.hidden = !answer || answer.indexOf(note.dataset.option) === -1;
+    });
   };
 
   /* The progress line and, once every question is answered, the score. */
