@@ -143,6 +143,13 @@ def test_wrong_answer_shows_feedback_and_explanation(page, base_url, lang):
     href = explanation.locator("a").first.evaluate("a => a.href")
     assert href == f"{base_url}{prefix(lang)}lessons/gan/"
     assert block.locator(".ck-option--wrong").count() == 1
+    # the chosen wrong option's own feedback, and no other option's
+    chosen = wrong_option(question)
+    notes = block.locator(".ck-option-feedback")
+    assert notes.count() == len(question.feedback) >= 2
+    shown = [notes.nth(i).get_attribute("data-option") for i in range(notes.count()) if notes.nth(i).is_visible()]
+    assert shown == [chosen]
+    assert plain_text(dict(question.feedback)[chosen])[:30] in " ".join(block.locator(f'.ck-option-feedback[data-option="{chosen}"]').inner_text().split())
     assert block.locator(".ck-retry").is_visible()
     assert block.locator(".ck-check").get_attribute("aria-disabled") == "true"
     assert all(block.locator("input").nth(i).is_disabled() for i in range(block.locator("input").count()))
@@ -150,6 +157,7 @@ def test_wrong_answer_shows_feedback_and_explanation(page, base_url, lang):
     block.locator(".ck-retry").click()
     assert block.locator(".ck-verdict").inner_text() == ""
     assert explanation.is_hidden()
+    assert all(notes.nth(i).is_hidden() for i in range(notes.count()))
     assert block.locator("input:checked").count() == 0
     assert errors == []
 
