@@ -139,6 +139,14 @@ class _Error:
                 return j
         return None
 
+    def below(self, i: int, deepest: int) -> int | None:
+        """The first line after i indented `deepest` spaces or less (where line i's block ends)."""
+        for j in range(i + 1, len(self.lines)):
+            indent = self.indent(j)
+            if indent is not None and indent <= deepest:
+                return j
+        return None
+
     def line(self, i: int) -> str:
         return self.lines[i] if 0 <= i < len(self.lines) else ""
 
@@ -184,7 +192,9 @@ def _mapping_values(e: _Error) -> Explanation | None:
     this, before = e.indent(i), e.above(i)
     if before is None or this is None or this <= e.indent(before):
         return None
-    if e.indent(e.above(before)) == this:
+    # Which of the two lines is out of step: the one its neighbours above or below do not line
+    # up with (an under-indented first key of a mapping has only neighbours below).
+    if this in (e.indent(e.above(before)), e.indent(e.below(i, this))):
         return (before, e.indent(before), f"line {e.n(before)} is indented less than the lines around it",
                 f"line {e.n(before)} has {e.indent(before)} spaces, the lines before and after it {this}; keys of one mapping must line up",
                 f"indent line {e.n(before)} with {this} spaces")
