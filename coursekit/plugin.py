@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path, PurePosixPath
 
+import jinja2
+import jinja2.bccache
 import markdown
 
 from mkdocs.config import config_options as options
@@ -67,6 +69,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.watch: Watch | None = None  # which files the site was collected from, as they were
         self.history: History | None = None  # git blobs read so far: their content never changes
         self.notebook_cache_used: set[Path] = set()
+        self.templates = _CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
@@ -142,6 +145,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return files
 
     on_files = CombinedEvent(files_before_i18n, files_after_i18n)
+
+    def on_env(self, env, config, files):
+        """Every language pass gets a fresh Jinja environment that would compile the theme's
+        templates again (a tenth of the build); the compiled templates are kept for all of them."""
+        env.bytecode_cache = self.templates
+        return env
 
     # -- pages -------------------------------------------------------------------------------------
     def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
@@ -254,6 +263,22 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except (OSError, UnicodeDecodeError):
             offset = 0
         return f"{shown}:{line + max(offset, 0)}"
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, in memory for the plugin's life. Jinja keys each entry by the
+    template's name and checks it against a hash of its source, so an edited template is compiled
+    again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class _RealFileNames(logging.Filter):

@@ -31,6 +31,9 @@ def explain(body: str):
     ("      two: Zwei", "        two: Zwei", "two: Zwei", ["is indented more than line", "indent line {line} with 6 spaces"]),
     # q3b: indented less; YAML notices only on the next line, the finding names this one
     ("      two: Zwei", "    two: Zwei", "two: Zwei", ["indented less than the lines around it", "indent line {line} with 6 spaces"]),
+    # the same for the first key of a mapping: only the lines below it show the indentation
+    ("    text: Was lernt", "   text: Was lernt", "text: Was lernt", ["indented less than the lines around it", "indent line {line} with 4 spaces"]),
+    ("    options:", "     options:", "options:", ["is indented more than line", "indent line {line} with 4 spaces"]),
     # q3c: a tab
     ("      two: Zwei", "     \ttwo: Zwei", "two: Zwei", ["contains a TAB character", "replace the tab with spaces"]),
     # q3d: ': ' inside a plain text

@@ -9,6 +9,7 @@ by spaces of the same length, so nothing inside them is taken for a link or a ta
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -63,6 +64,7 @@ def code_blocks(text: str) -> list[CodeBlock]:
     return [block for _, _, block in _fences(text)]
 
 
+@functools.lru_cache(maxsize=512)  # the checks mask the same page for links, headings, placeholders and terms
 def mask(text: str) -> str:
     """`text` with code blocks, inline code and HTML comments blanked out (same length, same lines)."""
     out = list(text)

@@ -194,7 +194,7 @@ class Repository:
         """Does `file` hold no text that differs from `english_text`? (`key` names that text in
         the cache of parsed English texts: a path, or a blob id.)"""
         if key not in self._english_parts:
-            self._english_parts[key] = _parts(source, english_text)
+            self._english_parts[key] = self._parsed(key, source) if isinstance(key, Path) else _parts(source, english_text)
         english = self._english_parts[key]
         if source.endswith(".ipynb"):
             return isinstance(english, dict) and freshness.notebook_untranslated(file.notebook, english)
@@ -202,6 +202,13 @@ class Repository:
             return freshness.page_untranslated(file.body, english)
         data, problems = self.yaml_body(file.path)
         return not problems and english is not None and freshness.data_untranslated(data, english)
+
+    def _parsed(self, path: Path, source: str):
+        """A file's parts as _parts gives them, from what was read and parsed already."""
+        file = self.source_file(path)
+        if source.endswith(".ipynb"):
+            return file.notebook
+        return file.body if source.endswith(".md") else self.yaml_body(path)[0]
 
     def invalid(self, lang: str) -> list[Finding]:
         return [t.problem for t in self.translations(lang).values() if t.state == INVALID and t.problem]

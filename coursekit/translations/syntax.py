@@ -46,10 +46,17 @@ class _DuplicateKey(yaml.YAMLError):
         self.key, self.problem_mark, self.first_line = key, node.start_mark, first_line
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader building Map and Seq; `line_offset` turns lines of the parsed text into file lines."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader whose mappings and sequences carry file line numbers, and which refuses
+    duplicate keys (plain YAML silently keeps the last one, which would hide a typo). It parses
+    with libyaml when PyYAML has it (several times faster); errors are explained from PyYAML's
+    own parser, whose messages the explanations know."""
 
     line_offset = 0
+
+
+class _PurePythonLoader(yaml.SafeLoader):
+    """Used only to read a text that has a syntax error again, for PyYAML's own message about it."""
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Map:
@@ -92,6 +99,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1, what: str = "YAML") ->
         return None, [Finding(path, line, f"the key '{exc.key}' appears twice (first on line {exc.first_line}); each key may appear once",
                               detail=excerpt(text, exc.problem_mark.line, exc.problem_mark.column, first_line))]
     except yaml.YAMLError as exc:
+        try:
+            yaml.load(text, Loader=_PurePythonLoader)
+        except yaml.YAMLError as pure:
+            exc = pure
         return None, [explain_yaml_error(exc, text, path, first_line, what)]
     finally:
         loader.dispose()
@@ -125,6 +136,14 @@ class _Error:
         """The nearest line above i that holds something."""
         for j in range(i - 1, -1, -1) if i is not None else ():
             if self.indent(j) is not None:
+                return j
+        return None
+
+    def below(self, i: int, deepest: int) -> int | None:
+        """The first line after i indented `deepest` spaces or less (where line i's block ends)."""
+        for j in range(i + 1, len(self.lines)):
+            indent = self.indent(j)
+            if indent is not None and indent <= deepest:
                 return j
         return None
 
@@ -173,7 +192,9 @@ def _mapping_values(e: _Error) -> Explanation | None:
     this, before = e.indent(i), e.above(i)
     if before is None or this is None or this <= e.indent(before):
         return None
-    if e.indent(e.above(before)) == this:
+    # Which of the two lines is out of step: the one its neighbours above or below do not line
+    # up with (an under-indented first key of a mapping has only neighbours below).
+    if this in (e.indent(e.above(before)), e.indent(e.below(i, this))):
         return (before, e.indent(before), f"line {e.n(before)} is indented less than the lines around it",
                 f"line {e.n(before)} has {e.indent(before)} spaces, the lines before and after it {this}; keys of one mapping must line up",
                 f"indent line {e.n(before)} with {this} spaces")
