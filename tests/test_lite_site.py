@@ -13,6 +13,7 @@ import pytest
 from conftest import LANGUAGES, lang_prefix
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER, demo_html, wheel_filename
 from coursekit.demo.build import PYODIDE_CORE
+from coursekit.demo.cells import MARKER, STRINGS as CELL_STRINGS
 from coursekit.demo.widget import D_STEPS, LEARNING_RATES, SKIP_BELOW, SMOOTHING, _table
 from ganlib.lite.presets import PRESETS, preset_config
 
@@ -21,8 +22,8 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_every_site_language_has_every_demo_string_with_the_same_placeholders():
-    table = _table()
+@pytest.mark.parametrize("table", [_table(), CELL_STRINGS.table], ids=["ui.yml", "cells.yml"])
+def test_every_site_language_has_every_widget_string_with_the_same_placeholders(table):
     assert set(LANGUAGES) <= set(table)
     english = table["en"]
     for lang in LANGUAGES:
@@ -75,3 +76,25 @@ def test_exercises_page_links_the_demo(built_site: Path):
     html = (built_site / "lessons" / "gan" / "exercises" / "index.html").read_text("utf-8")
     article = html[html.index("<article"):html.index("</article>")]  # not the navigation
     assert 'href="../../../demo/"' in article
+
+
+def _cells_data(html: str) -> dict | None:
+    found = re.search(r'<script type="application/json" class="ck-cells-data">(.*?)</script>', html)
+    return json.loads(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lesson_pages_hold_runnable_blocks_with_their_script_in_the_page_language(built_site: Path, lang):
+    for page, blocks in (("lessons/gan", 2), ("lessons/gan/style-transfer", 1)):
+        page_dir = built_site / lang_prefix(lang) / page
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        assert html.count(MARKER) == blocks, (lang, page)
+        data = _cells_data(html)
+        assert data["lang"] == lang and data["strings"] == CELL_STRINGS.strings(lang)
+        page_url = f"http://site/{lang_prefix(lang)}{page}/"
+        for relative in (data["worker"], data["wheel"]):
+            assert (built_site / urljoin(page_url, relative).removeprefix("http://site/")).is_file()
+        assert html.count('src="' + data["worker"].replace("worker.mjs", "cells.mjs")) == 1
+    # A page without runnable blocks gets neither the script nor the strings.
+    exercises = (built_site / lang_prefix(lang) / "lessons/gan/exercises/index.html").read_text(encoding="utf-8")
+    assert _cells_data(exercises) is None and "cells.mjs" not in exercises

@@ -81,7 +81,7 @@
         if (!self.worker) return;
         var changes = {};
         changes[key] = Number(self.selects[key].value);
-        self.worker.postMessage({ type: "update", changes: changes });
+        self.worker.postMessage({ type: "train.update", changes: changes });
       });
     });
   };
@@ -97,10 +97,10 @@
 
   Demo.prototype.toggle = function () {
     if (this.state === "running") {
-      this.worker.postMessage({ type: "pause" });
+      this.worker.postMessage({ type: "train.pause" });
       this.setState("paused", this.s.status_paused);
     } else if (this.state === "paused") {
-      this.worker.postMessage({ type: "resume" });
+      this.worker.postMessage({ type: "train.resume" });
       this.setState("running", this.s.status_running);
     } else if (!this.worker) {
       this.start();
@@ -116,17 +116,14 @@
     this.worker.onerror = function (event) {
       self.setState("error", format(self.s.status_error, { message: event.message || "worker" }));
     };
-    this.worker.postMessage({
-      type: "start",
-      wheel: new URL(this.data.wheel, document.baseURI).href,
-      settings: this.settings(),
-    });
+    this.worker.postMessage({ type: "boot", wheel: new URL(this.data.wheel, document.baseURI).href });
+    this.worker.postMessage({ type: "train.start", settings: this.settings(), display: { heatmap: 24, real_points: 512 } });
   };
 
   Demo.prototype.reset = function () {
     this.clear();
     if (this.worker && this.state !== "loading") {
-      this.worker.postMessage({ type: "reset", settings: this.settings() });
+      this.worker.postMessage({ type: "train.reset", settings: this.settings(), display: { heatmap: 24, real_points: 512 } });
     }
     this.draw();
   };
@@ -138,16 +135,16 @@
         this.setState("running", format(this.s.status_ready, { seconds: message.loadSeconds.toFixed(1) }) +
           " " + this.s.status_running);
         break;
-      case "target":
-        this.real = message.real;
+      case "train.target":
+        this.real = message.target.real;
         this.awaitingTarget = false;
         this.planeDirty = true;
         break;
-      case "stats":
+      case "train.stats":
         if (!this.awaitingTarget) this.addStats(message.rows, message.stepsPerSecond);
         this.chartDirty = true;
         break;
-      case "snapshot":
+      case "train.snapshot":
         if (this.awaitingTarget) break;
         this.snapshot = message.snapshot;
         if (message.snapshot.heatmap) this.setHeatmap(message.snapshot.heatmap);
