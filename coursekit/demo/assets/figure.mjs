@@ -1,7 +1,8 @@
 /* Line and scatter charts on a canvas, from the plain data of ganlib.lite.plot.Figure:
  *   {title, xlabel, ylabel, ylog, equal, series: [{kind: "line" | "scatter", label, x, y}]}
  * The widgets add a few optional keys: per series `color`, `dash` and `width`; for the figure
- * `xlim`, `ylim` ([low, high]) and `guides` (dashed horizontal lines: [{y}]).
+ * `xlim`, `ylim` ([low, high]), `guides` (dashed horizontal lines: [{y}]) and `legend`, the
+ * legend's place ("top-right", the default; "top-left", "middle-right", "bottom-left", "bottom-right").
  * Tick labels are written as the page's language writes numbers.
  */
 import { formatNumber } from "./client.mjs";
@@ -145,17 +146,21 @@ export function drawFigure(canvas, figure, lang) {
   });
   ctx.restore();
 
-  // Legend, top right inside the plot.
+  // Legend, in a corner of the plot.
   const labelled = series.map((s, k) => [s, k]).filter(([s]) => s.label);
   if (labelled.length) {
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     const width = Math.max(...labelled.map(([s]) => ctx.measureText(s.label).width)) + 30;
-    const left = pad.left + plotW - width - 6;
+    const height = labelled.length * 16 + 6;
+    const corner = figure.legend || "top-right";
+    const left = corner.endsWith("left") ? pad.left + 6 : pad.left + plotW - width - 6;
+    const top = corner.startsWith("bottom") ? pad.top + plotH - height - 4
+      : corner.startsWith("middle") ? pad.top + (plotH - height) / 2 : pad.top + 4;
     ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
-    ctx.fillRect(left, pad.top + 4, width, labelled.length * 16 + 6);
+    ctx.fillRect(left, top, width, height);
     labelled.forEach(([s, k], row) => {
-      const y = pad.top + 13 + row * 16;
+      const y = top + 9 + row * 16;
       ctx.fillStyle = ctx.strokeStyle = s.color || PALETTE[k % PALETTE.length];
       if (s.kind === "scatter") { ctx.beginPath(); ctx.arc(left + 12, y, 3, 0, 2 * Math.PI); ctx.fill(); }
       else {
