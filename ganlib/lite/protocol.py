@@ -6,7 +6,7 @@ instead of keeping copies of them.
 from __future__ import annotations
 
 from ganlib.lite.presets import PRESETS, preset_config
-from ganlib.lite.targets import TARGETS, VIEW
+from ganlib.lite.targets import MAX_DRAWN_POINTS, TARGETS, VIEW
 from ganlib.lite.train import CHANCE_LOSSES, LIVE_SETTINGS, LOSSES, STATS_FIELDS
 
 # How much the page asks a snapshot for: heatmap cells per side, generator arrows, manifold grid size.
@@ -17,6 +17,7 @@ def describe() -> dict:
     return {
         "view": VIEW,
         "targets": [*TARGETS, "drawn"],
+        "max_drawn_points": MAX_DRAWN_POINTS,
         "losses": list(LOSSES),
         "chance": CHANCE_LOSSES,
         "live_settings": list(LIVE_SETTINGS),
