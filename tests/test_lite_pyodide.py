@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 from coursekit.demo.build import PYODIDE_CORE, build_lite_wheel, copy_pyodide_runtime, DemoBuildError, wheel_filename
 from ganlib.lite.session import reference_run
+from ganlib.lite.train import LiteConfig, record_run
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
 RUNNER = ROOT / "tests" / "js" / "lite_pyodide.mjs"
@@ -106,6 +107,7 @@ result = {
     "saturation": saturation_run(SaturationConfig(head_start=30, steps=40, batch_size=32)),
     "cell": [ok, events],
     "describe": describe(),
+    "record": record_run(LiteConfig(batch_size=16, eval_points=32, lr_g=1e-2, lr_d=1e-3), [0, 3, 7]),
 }
 '''
 

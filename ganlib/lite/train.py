@@ -252,3 +252,20 @@ class GanTrainer:
         rows = ticks if dim >= 2 else [0.0]
         grid = [([u, v] + [0.0] * (dim - 2))[:dim] for v in rows for u in ticks]
         return [c for p in self.G(grid) for c in p]
+
+
+def record_run(config: LiteConfig, at_steps: list[int]) -> list[dict]:
+    """Train from scratch and record G's display points at each of `at_steps` (ascending):
+    per step {"step", "points", "modes_covered", "modes", "high_quality", "js"} (for pictures)."""
+    if list(at_steps) != sorted(set(at_steps)) or min(at_steps, default=0) < 0:
+        raise ValueError(f"at_steps must be ascending step counts >= 0, got {at_steps}")
+    trainer = GanTrainer(config)
+    frames = []
+    for step in at_steps:
+        trainer.run(step - trainer.steps_done)
+        points = trainer.generated()
+        coverage = trainer.coverage(points)
+        frames.append({"step": step, "points": points, "modes_covered": coverage.modes_covered,
+                       "modes": coverage.modes, "high_quality": coverage.high_quality,
+                       "js": trainer.target.js_divergence(points)})
+    return frames
