@@ -245,3 +245,10 @@ def test_the_collapse_preset_collapses_within_500_steps_whatever_the_seed(seed):
     trainer = GanTrainer(preset_config("collapse", seed=seed))
     trainer.run(500)
     assert trainer.coverage().modes_covered <= 2
+
+
+def test_logistic_gives_sigmoid_and_both_softplus_bit_for_bit():
+    rng = random.Random(9)
+    xs = [0.0, -0.0, 1e-300, -1e-300, 30.0, -30.0, 800.0, -800.0] + [rng.uniform(-40, 40) for _ in range(3000)]
+    for x in xs:
+        assert pm.logistic(x) == (pm.sigmoid(x), pm.softplus(x), pm.softplus(-x)), x

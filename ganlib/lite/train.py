@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from math import fsum
 
 from ganlib.lite.mlp import MLP, Adam
-from ganlib.lite.portable_math import sigmoid, softplus
+from ganlib.lite.portable_math import logistic, sigmoid
 from ganlib.lite.rand import uniform_batch
 from ganlib.lite.targets import VIEW, Coverage, make_target, validate_drawing
 
@@ -123,22 +123,29 @@ class GPhase:
     fake: list[list[float]]
 
 
-def d_loss_and_grad(outputs: list[float], B: int, real_label: float, loss: str) -> tuple[float, list[list[float]]]:
-    """D's loss on a batch `outputs` = B real rows then the fake rows, and its gradient per output."""
+def d_loss_and_grad(outputs: list[float], B: int, real_label: float, loss: str
+                    ) -> tuple[float, list[list[float]], list[float]]:
+    """D's loss on `outputs` (B real rows, then the fake rows), its gradient per output, and D's
+    verdict on each point (see `verdict`), computed once for both."""
     real, fake = outputs[:B], outputs[B:]
     if loss == "log":  # BCE with logits: softplus(l) - y l; its gradient is sigmoid(l) - y
-        value = fsum(softplus(v) - real_label * v for v in real) / B + fsum(softplus(v) for v in fake) / B
-        grad = [[(sigmoid(v) - real_label) / B] for v in real] + [[sigmoid(v) / B] for v in fake]
+        terms = [logistic(v) for v in outputs]
+        seen = [t[0] for t in terms]
+        value = (fsum(t[1] - real_label * v for t, v in zip(terms, real)) / B
+                 + fsum(t[1] for t in terms[B:]) / B)
+        grad = [[(p - real_label) / B] for p in seen[:B]] + [[p / B] for p in seen[B:]]
     else:  # least squares: ((l - y)^2 on real + l^2 on fake) / 2
+        seen = [min(1.0, max(0.0, v)) for v in outputs]
         value = fsum((v - real_label) * (v - real_label) for v in real) / (2 * B) + fsum(v * v for v in fake) / (2 * B)
         grad = [[(v - real_label) / B] for v in real] + [[v / B] for v in fake]
-    return value, grad
+    return value, grad, seen
 
 
 def g_loss_and_grad(outputs: list[float], loss: str) -> tuple[list[float], list[float]]:
     """G's loss per generated point, and its derivative with respect to D's output there."""
     if loss == "log":  # -log D(G(z)) = softplus(-l); d/dl = sigmoid(l) - 1
-        return [softplus(-v) for v in outputs], [sigmoid(v) - 1.0 for v in outputs]
+        terms = [logistic(v) for v in outputs]
+        return [t[2] for t in terms], [t[0] - 1.0 for t in terms]
     return [(v - 1.0) * (v - 1.0) / 2 for v in outputs], [v - 1.0 for v in outputs]
 
 
@@ -182,8 +189,7 @@ class GanTrainer:
         self._fake = (fake, g_inputs)
         outputs, d_inputs = self.D.forward(real + fake)
         outputs = [row[0] for row in outputs]
-        loss_d, grad = d_loss_and_grad(outputs, B, real_label, cfg.loss)
-        seen = [verdict(v, cfg.loss) for v in outputs]
+        loss_d, grad, seen = d_loss_and_grad(outputs, B, real_label, cfg.loss)
         phase = DPhase(loss_d, fsum(seen[:B]) / B, fsum(seen[B:]) / B, cfg.d_skip_below > 0 and loss_d < cfg.d_skip_below)
         if not phase.skipped:  # a skipped update lets G catch up while D is far ahead
             grads_d, _ = self.D.backward(d_inputs, grad)
