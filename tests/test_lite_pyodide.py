@@ -17,7 +17,6 @@ import pytest
 from conftest import ROOT
 from coursekit.demo.build import PYODIDE_CORE, build_lite_wheel, copy_pyodide_runtime, DemoBuildError, wheel_filename
 from ganlib.lite.session import reference_run
-from ganlib.lite.train import LiteConfig, record_run
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
 RUNNER = ROOT / "tests" / "js" / "lite_pyodide.mjs"
@@ -90,6 +89,7 @@ from ganlib.lite import cell
 from ganlib.lite.protocol import describe
 from ganlib.lite.saturation import SaturationConfig, run as saturation_run
 from ganlib.lite.session import reference_run
+from ganlib.lite.train import LiteConfig, record_run
 
 def frames(text):
     lines = text.strip().splitlines()
