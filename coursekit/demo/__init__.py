@@ -1,11 +1,13 @@
 """The site's Python widgets: ganlib.lite in Pyodide, in one Web Worker per page.
 
 - `page.add_widgets`: what the site plugin calls for each page (demos, runnable code blocks);
-- `widget`: the 2-D GAN demo's controls; `cells`: runnable code blocks; strings in `*.yml`;
+- `widget`: the 2-D GAN demo; `loss`: the loss demo; `cells`: runnable code blocks; their
+  strings in ui.yml, loss.yml and cells.yml;
 - `build`: the Pyodide runtime and the ganlib.lite wheel, written into the built site;
 - `assets/`: worker.mjs (Pyodide), client.mjs and figure.mjs (shared by the pages' scripts),
-  demo.mjs, cells.mjs, demo.css;
-- `bench`: `python -m coursekit.demo bench`, measured in headless Chromium.
+  demo.mjs, loss.mjs, cells.mjs, demo.css;
+- `bench`: `python -m coursekit.demo bench`, measured in headless Chromium;
+- `picture`: `python -m coursekit.demo picture`, the mode-collapse picture for the lesson.
 """
 from __future__ import annotations
 
