@@ -8,9 +8,10 @@ like with like on whatever machine runs it.
   D with `BCELoss`, and a `DataLoader` whose workers open and decode a PNG per image for every
   batch (Resize, CenterCrop, ToTensor, Normalize), D's real and fake losses back-propagated
   separately, and the losses read back to the host every step.
-* optimized, `ganlib.train.train` itself: uint8 images resident on the device, channels_last,
-  bf16 autocast on CUDA, fused Adam, BCE on logits, D frozen during G's update, the host
-  synchronised only at log steps, and optionally torch.compile.
+* optimized, `ganlib.train.train` itself, whose loop runs `ganlib.step.gan_step`: uint8 images
+  resident on the device, channels_last, bf16 autocast on CUDA, fused Adam, BCE on logits, D
+  frozen during G's update, the host synchronised only at log steps, and optionally torch.compile.
+  The baseline stays an independent, plain implementation: it is what ganlib is measured against.
 
 Throughput is images per second through the discriminator's real branch, taken after warm-up steps
 (compilation and cuDNN autotuning excluded), best of `--repeats` alternating rounds so a busy
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,8 +34,9 @@ from torch import nn
 
 from ganlib import data as gdata
 from ganlib import metrics
-from ganlib.models import build_models
-from ganlib.runinfo import describe_device, synchronize, versions
+from ganlib.cliargs import UsageError, count, positive_int, weight
+from ganlib.models import IMAGE_SIZES, build_models
+from ganlib.runinfo import DeviceError, describe_device, resolve_device, synchronize, versions
 from ganlib.train import TrainConfig, train
 
 
@@ -175,8 +176,7 @@ def _optimized_config(cfg: BenchConfig, channels: int, device: torch.device, out
 
 
 def run_benchmark(cfg: BenchConfig, log=print) -> dict:
-    device = torch.device("cuda" if cfg.device == "auto" and torch.cuda.is_available() else
-                          ("cpu" if cfg.device == "auto" else cfg.device))
+    device = resolve_device(cfg.device)
     channels = 1
     images = gdata.resize_uint8(gdata.load_digits_uint8(), cfg.image_size)
     total = cfg.warmup + cfg.steps
@@ -237,10 +237,8 @@ def _optimizations(device: torch.device, cfg: BenchConfig) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ganlib.cli import count, positive_int, weight
-
     d = BenchConfig()
-    p.add_argument("--image-size", type=int, default=d.image_size, choices=(16, 28, 32, 64, 128),
+    p.add_argument("--image-size", type=int, default=d.image_size, choices=IMAGE_SIZES,
                    help=f"image side (default {d.image_size})")
     p.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"batch size (default {d.batch_size})")
     p.add_argument("--width", type=positive_int, default=d.width, help=f"G and D base width (default {d.width})")
@@ -257,10 +255,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from ganlib.cli import UsageError
-
-    if args.device.startswith("cuda") and not torch.cuda.is_available():
-        raise UsageError("--device cuda was asked for, but PyTorch sees no CUDA GPU")
+    try:
+        resolve_device(args.device)
+    except DeviceError as exc:
+        raise UsageError(str(exc)) from None
     cfg = BenchConfig(image_size=args.image_size, batch_size=args.batch_size, width=args.width, steps=args.steps,
                       warmup=args.warmup, repeats=args.repeats, workers=args.workers, device=args.device,
                       compile=args.compile, fid_seconds=args.fid_seconds)
@@ -272,9 +270,3 @@ def run_cli(args: argparse.Namespace) -> int:
 
         atomic_write_text(Path(args.json), json.dumps(result, indent=2) + "\n")
     return 0
-
-
-if __name__ == "__main__":  # python -m ganlib.bench_train is the same as `ganlib bench train`
-    from ganlib.cli import main
-
-    sys.exit(main(["bench", "train", *sys.argv[1:]]))

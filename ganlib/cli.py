@@ -8,45 +8,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ganlib import render, style_cli, train_cli, weights_cli
+from ganlib.cliargs import UsageError
 
-class UsageError(Exception):
-    """A problem the user can fix; printed as one line, exit status 2."""
-
-
-# -- argument types shared by the subcommands: argparse turns their errors into one line ----------
-def _number(text: str, kind: type):
-    try:
-        return kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole number' if kind is int else 'number'}") from None
-
-
-def count(text: str) -> int:
-    """A whole number >= 0."""
-    value = _number(text, int)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1."""
-    value = _number(text, int)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def number(text: str) -> float:
-    return _number(text, float)
-
-
-def weight(text: str) -> float:
-    """A finite number >= 0."""
-    value = _number(text, float)
-    if not (value >= 0 and value != float("inf")):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
-    return value
+# Each command module registers its subcommands with add_arguments(subparsers), setting
+# func(args) -> exit status; one that has a benchmark registers it under `ganlib bench` with
+# add_bench_command(bench_subparsers). Adding a command module is one entry here.
+COMMAND_MODULES = [
+    train_cli,  # train, sample, evaluate, train-classifier; bench train
+    style_cli,  # style; bench style
+    weights_cli,  # weights get, weights list
+    render,  # render (maintainers)
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,18 +30,13 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ganlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    # Each task module adds its own subcommand(s): add_arguments(sub) -> sets func=run.
-    # (train/sample/evaluate/bench train: ganlib.train_cli; style/bench style: ganlib.style_cli;
-    # render: ganlib.render)
-    from ganlib import render, style_cli, train_cli
-
-    train_cli.add_arguments(sub)
-    style_cli.add_arguments(sub)
-    render.add_arguments(sub)
+    for module in COMMAND_MODULES:
+        module.add_arguments(sub)
     bench = sub.add_parser("bench", help="speed benchmarks, each against a baseline measured in the same run")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, parser_class=_Parser)
-    train_cli.add_bench_command(bench_sub)
-    style_cli.add_bench_command(bench_sub)
+    for module in COMMAND_MODULES:
+        if hasattr(module, "add_bench_command"):
+            module.add_bench_command(bench_sub)
     return parser
 
 

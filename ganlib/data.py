@@ -71,6 +71,16 @@ def convert_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
     raise DataError(f"cannot convert {have}-channel images to {channels} channels")
 
 
+def to_unit_range(images: torch.Tensor) -> torch.Tensor:
+    """uint8 pixels (0..255) as float32 in [-1, 1], the range of the generator's Tanh output.
+
+    Float images are taken to be in that range already and come back as float32.
+    """
+    if images.dtype != torch.uint8:
+        return images.float()
+    return images.float().div_(127.5).sub_(1.0)  # in place: .float() made a new tensor
+
+
 # ---------------------------------------------------------------------------------------------
 # Sources
 # ---------------------------------------------------------------------------------------------
@@ -277,20 +287,20 @@ class ImageBank:
     def __len__(self) -> int:
         return len(self.images)
 
-    def indices(self, step: int) -> torch.Tensor:
-        epoch, i = divmod(step, self.batches_per_epoch)
+    def indices(self, number: int) -> torch.Tensor:
+        epoch, i = divmod(number, self.batches_per_epoch)
         if epoch != self._epoch:
             g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
             self._order, self._epoch = torch.randperm(len(self.images), generator=g), epoch
         start = i * self.global_batch + self.rank * self.batch_size
         return self._order[start:start + self.batch_size]
 
-    def batch(self, step: int) -> torch.Tensor:
-        """Batch number `step` as floats in [-1, 1] on the device."""
-        idx = self.indices(step)
+    def batch(self, number: int) -> torch.Tensor:
+        """Batch `number` (0, 1, 2, ... across epochs) as floats in [-1, 1] on the device."""
+        idx = self.indices(number)
         if self.on_device:
             raw = self.images[idx.to(self.device)]
         else:
             raw = self.images[idx].pin_memory().to(self.device, non_blocking=True)
-        x = raw.float().div_(127.5).sub_(1.0)
+        x = to_unit_range(raw)
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x

@@ -1,4 +1,5 @@
-"""Reading and writing single images for style transfer: whatever PIL opens, as 8-bit RGB.
+"""Image files: single images for style transfer (whatever PIL opens, as 8-bit RGB), and the
+sample grids and progress animation of GAN training.
 
 Loading applies the EXIF orientation, turns grey, palette, CMYK (through its ICC profile when it
 has one), 16-bit and 32-bit images into RGB, lays transparency over white, and scales the
@@ -155,3 +156,30 @@ def save_image(img: Image.Image, path: str | os.PathLike, **options) -> Path:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImageError(f"cannot write {path} ({detail})") from None
     return path
+
+
+def grid_image(images: torch.Tensor, nrow: int = 8) -> Image.Image:
+    """A batch (N, C, H, W) of grey or colour images in [-1, 1] as one picture, `nrow` per row,
+    with 2-pixel gaps."""
+    from torchvision.utils import make_grid
+
+    grid = make_grid(images.float().clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
+    array = grid.mul(255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+    return Image.fromarray(array[:, :, 0] if images.shape[1] == 1 else array)  # make_grid repeats grey 3 times
+
+
+def save_grid(images: torch.Tensor, path: str | os.PathLike, nrow: int = 8) -> None:
+    """`grid_image(images, nrow)` written to `path` (atomically; the extension picks the format)."""
+    save_image(grid_image(images, nrow), path)
+
+
+def save_progress_animation(sample_dir: Path, out: Path, frame_ms: int = 250) -> bool:
+    """An animated GIF of the step_*.png grids in `sample_dir` in order (the last frame held longer);
+    False when there is no grid."""
+    frames = sorted(Path(sample_dir).glob("step_*.png"))
+    if not frames:
+        return False
+    images = [Image.open(p).convert("RGB").quantize(colors=256) for p in frames]
+    durations = [frame_ms] * (len(images) - 1) + [frame_ms * 6]
+    save_image(images[0], out, save_all=True, append_images=images[1:], duration=durations, loop=0)
+    return True

@@ -28,6 +28,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ganlib.data import to_unit_range
+
 CLASSIFIER_FORMAT = "ganlib-feature-classifier"
 CLASSIFIER_INPUT = 32  # every image is resized to 32x32 before the classifier
 FID_DISCLAIMER = "classifier-feature FID, not comparable with Inception FID"
@@ -128,9 +130,7 @@ def embed_images(model: FeatureClassifier, images: torch.Tensor, batch: int = 50
     out = []
     for chunk in images.split(batch):
         chunk = chunk.to(device)
-        if chunk.dtype == torch.uint8:
-            chunk = chunk.float() / 127.5 - 1
-        out.append(model.embed(chunk).double().cpu())
+        out.append(model.embed(to_unit_range(chunk)).double().cpu())
     return torch.cat(out)
 
 
@@ -180,7 +180,7 @@ def train_classifier(cfg: ClassifierTraining, out: Path, log=print) -> dict:
     order = torch.randperm(len(images), generator=g)
     n_val = int(len(images) * cfg.val_fraction)
     val_idx, train_idx = order[:n_val], order[n_val:]
-    x = images.float() / 127.5 - 1
+    x = to_unit_range(images)
     model = FeatureClassifier(images.shape[1], int(labels.max()) + 1)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.epochs)
@@ -306,7 +306,7 @@ def generate(generator: nn.Module, n: int, latent_dim: int, device, seed: int, b
 
 def pixel_features(images: torch.Tensor, side: int = 16) -> torch.Tensor:
     """Grey, 16x16 average-pooled pixels: a crude feature space for data without a classifier."""
-    x = images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
+    x = to_unit_range(images)
     return F.adaptive_avg_pool2d(x.mean(1, keepdim=True), side).flatten(1).double()
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ganlib.render import read_metrics
+from ganlib.data import to_unit_range
+from ganlib.images import grid_image
+from ganlib.rundir import RunDir
 
 
 def _pyplot():
@@ -16,7 +18,7 @@ def _pyplot():
 
 
 def _series(run_dir: Path, kind: str, key: str) -> tuple[list[int], list[float]]:
-    records = [r for r in read_metrics(run_dir) if r["kind"] == kind and r.get(key) is not None]
+    records = [r for r in RunDir(run_dir).read_metrics() if r["kind"] == kind and r.get(key) is not None]
     return [r["step"] for r in records], [r[key] for r in records]
 
 
@@ -87,14 +89,9 @@ def final_grids(runs: dict[str, Path]):
 
 def image_grid(images, nrow: int = 8, scale: int = 2):
     """uint8 (N, C, H, W) or float [-1, 1] images as one PIL grid, enlarged `scale` times."""
-    import torch
     from PIL import Image
-    from torchvision.utils import make_grid
 
-    x = images.float() / 127.5 - 1 if images.dtype == torch.uint8 else images.float()
-    grid = make_grid(x.clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
-    array = grid.mul(255).round().to(torch.uint8)[0].cpu().numpy()
-    image = Image.fromarray(array)
+    image = grid_image(to_unit_range(images), nrow)
     return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
 
 

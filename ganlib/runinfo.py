@@ -1,11 +1,32 @@
-"""Where a measurement or a render ran: the device in words, the library versions, and a
-synchronisation point so that timings on CUDA include the queued work."""
+"""Where training, a measurement or a render runs: the device chosen from its name, the device in
+words, the library versions, and a synchronisation point so that timings on CUDA include the
+queued work."""
 from __future__ import annotations
 
 import platform
 from pathlib import Path
 
 import torch
+
+
+class DeviceError(ValueError):
+    """A device name that cannot be used here; the message says what to use instead."""
+
+
+def resolve_device(name: str) -> torch.device:
+    """The device called `name`: "auto" is the GPU when PyTorch sees one, else the CPU.
+
+    A CUDA device on a machine without one, or a name PyTorch does not know, is a DeviceError.
+    """
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise DeviceError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise DeviceError(f"device {name} was asked for, but PyTorch sees no CUDA GPU; use --device cpu")
+    return device
 
 
 def describe_device(device: torch.device | str) -> str:

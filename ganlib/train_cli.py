@@ -12,7 +12,7 @@ import sys
 import typing
 from pathlib import Path
 
-from ganlib.cli import UsageError, count, number
+from ganlib.cliargs import UsageError, count, number
 
 _HELP = {
     "data": "digits (bundled, offline), mnist, fashion-mnist, cifar10 (downloaded) or folder:PATH",
@@ -53,7 +53,6 @@ _HELP = {
     "diverge_loss": "stop when a mean loss exceeds this",
     "quiet": "no progress bar or info messages",
 }
-_CHOICES = {"arch": ("dcgan", "dense"), "image_size": (16, 28, 32, 64, 128), "channels": (1, 3)}
 
 
 def _dataset(text: str) -> str:
@@ -65,8 +64,10 @@ def _dataset(text: str) -> str:
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    from ganlib.models import ARCHITECTURES, IMAGE_SIZES
     from ganlib.train import TrainConfig
 
+    choices = {"arch": ARCHITECTURES, "image_size": IMAGE_SIZES, "channels": (1, 3)}
     hints = typing.get_type_hints(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
         flag = "--" + f.name.replace("_", "-")
@@ -79,7 +80,7 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
         convert = {int: count, float: number, str: str}[base]
         if f.name == "data":
             convert = _dataset
-        parser.add_argument(flag, type=convert, choices=_CHOICES.get(f.name), default=argparse.SUPPRESS,
+        parser.add_argument(flag, type=convert, choices=choices.get(f.name), default=argparse.SUPPRESS,
                             metavar=f.name.upper(), help=help_text)
 
 
@@ -145,9 +146,10 @@ def add_bench_command(bench_sub) -> None:
 def _user_errors():
     from ganlib.checkpoint import CheckpointError
     from ganlib.data import DataError
+    from ganlib.runinfo import DeviceError
     from ganlib.train import ConfigError
 
-    return (CheckpointError, DataError, ConfigError)
+    return (CheckpointError, DataError, DeviceError, ConfigError)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -170,27 +172,26 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_generator_or_usage(source: str, device: str, no_ema: bool):
-    import torch
-
+def _load_generator_or_usage(source: str, device_name: str, no_ema: bool):
+    """(generator, its run's config, the device it is on)."""
     from ganlib.checkpoint import load_generator
+    from ganlib.runinfo import resolve_device
 
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise UsageError(f"--device {device} was asked for, but PyTorch sees no CUDA GPU; use --device cpu")
     try:
-        return load_generator(Path(source), device=device, use_ema=not no_ema)
+        device = resolve_device(device_name)
+        return (*load_generator(Path(source), device=device, use_ema=not no_ema), device)
     except _user_errors() as exc:
         raise UsageError(str(exc)) from None
 
 
 def run_sample(args: argparse.Namespace) -> int:
+    from ganlib.images import save_grid
     from ganlib.metrics import generate
-    from ganlib.train import save_grid
 
     if args.num < 1:
         raise UsageError("--num must be at least 1")
-    generator, config = _load_generator_or_usage(args.source, args.device, args.no_ema)
-    images = generate(generator, args.num, config["latent_dim"], args.device, args.seed)
+    generator, config, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
+    images = generate(generator, args.num, config["latent_dim"], device, args.seed)
     save_grid(images, Path(args.output), nrow=min(8, args.num))
     print(f"wrote {args.num} samples to {args.output}")
     return 0
@@ -200,20 +201,20 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from ganlib import data as gdata
     from ganlib import metrics
 
-    generator, config = _load_generator_or_usage(args.source, args.device, args.no_ema)
+    generator, config, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
     dataset = config["data"]
     clf_path = Path(args.classifier) if args.classifier else metrics.classifier_path(dataset)
     if clf_path is None or not clf_path.is_file():
         raise UsageError(f"no feature classifier for {dataset!r}; train one with `ganlib train-classifier --data "
                          f"{dataset}` (labelled datasets only) or pass --classifier PATH")
     try:
-        classifier = metrics.load_classifier(clf_path, args.device)
+        classifier = metrics.load_classifier(clf_path, device)
         real = gdata.load_images(dataset, config["image_size"], config["channels"], args.data_dir or config.get("data_dir"),
                                  log=lambda _m: None)
     except (ValueError, gdata.DataError) as exc:
         raise UsageError(str(exc)) from None
     scorer = metrics.FeatureScorer(classifier, real)
-    scores = scorer.score(metrics.generate(generator, args.num, config["latent_dim"], args.device, args.seed))
+    scores = scorer.score(metrics.generate(generator, args.num, config["latent_dim"], device, args.seed))
     scores.update({"classifier": str(clf_path), "dataset": dataset, "note": metrics.FID_DISCLAIMER})
     if args.json:
         print(json.dumps(scores, indent=2))

@@ -151,7 +151,7 @@ def test_training_on_the_cpu_uses_fused_adam(tmp_path):
 
 
 def test_distributed_backend_follows_the_device(monkeypatch):
-    from ganlib.train import dist_backend
+    from ganlib.distributed import dist_backend
 
     monkeypatch.delenv("GANLIB_DIST_BACKEND", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # a GPU machine training on its CPU
@@ -202,3 +202,18 @@ def test_invalid_config_names_the_field(tmp_path):
         train(tiny(tmp_path, label_smoothing=1.5))
     with pytest.raises(ConfigError, match="image_size"):
         train(tiny(tmp_path, image_size=20))
+
+
+def test_the_loop_runs_the_shared_gan_step(tmp_path, monkeypatch):
+    import ganlib.train as gtrain
+
+    batches_per_call = []
+    real_step = gtrain.gan_step
+
+    def counting_step(G, D, opt_g, opt_d, real, z, **options):
+        batches_per_call.append(len(real))
+        return real_step(G, D, opt_g, opt_d, real, z, **options)
+
+    monkeypatch.setattr(gtrain, "gan_step", counting_step)
+    train(tiny(tmp_path, steps=3, d_steps=2), images=white_images())
+    assert batches_per_call == [2, 2, 2]  # one call per step, with d_steps real batches

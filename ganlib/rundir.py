@@ -1,0 +1,122 @@
+"""The run folder: what one training run writes, and how it is read back.
+
+    config.json       the resolved TrainConfig (written again when the run is resumed)
+    metrics.jsonl     one JSON object per event: kind "train" (losses, D's outputs, gradient norms,
+                      speed), "monitor" (the collapse check) or "eval" (cFID/cKID)
+    train.log         the messages shown during training
+    samples/          fixed-noise grids step_<n>.png, final.png and progress.gif
+    checkpoints/      step_<n>.pt, the newest few (see ganlib.checkpoint)
+
+Only rank 0 writes. Files are written whole through a temporary file, except metrics.jsonl and
+train.log, which grow a line at a time; a resumed run first cuts metrics.jsonl back to its
+checkpoint's step.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ganlib import checkpoint as ckpt
+from ganlib.images import save_grid, save_progress_animation
+
+
+def default_path(data: str, arch: str) -> Path:
+    """runs/<date>-<time>-<data>-<arch>, e.g. runs/20260105-142233-digits-dcgan."""
+    name = data if not data.startswith("folder:") else "folder-" + Path(data[7:]).name
+    label = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
+    return Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}-{arch}"
+
+
+class RunDir:
+    """One run's folder (see the module docstring for what it holds)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.config_file = self.path / "config.json"
+        self.metrics_file = self.path / "metrics.jsonl"
+        self.samples = self.path / "samples"
+
+    # -- config ----------------------------------------------------------------------------------
+    def write_config(self, config: dict) -> None:
+        ckpt.atomic_write_text(self.config_file, json.dumps(config, indent=2) + "\n")
+
+    def read_config(self) -> dict:
+        return ckpt.read_json(self.config_file)
+
+    # -- metrics ---------------------------------------------------------------------------------
+    def append_metrics(self, record: dict) -> None:
+        with open(self.metrics_file, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+
+    def truncate_metrics(self, last_step: int) -> None:
+        """Drop records written after `last_step`, the checkpoint a run resumes from (those steps
+        are done again)."""
+        if not self.metrics_file.exists():
+            return
+        kept = []
+        for line in self.metrics_file.read_text(encoding="utf-8").splitlines():
+            try:
+                if json.loads(line).get("step", 0) <= last_step:
+                    kept.append(line)
+            except json.JSONDecodeError:
+                break  # a line cut short by a kill: everything after it is stale anyway
+        ckpt.atomic_write_text(self.metrics_file, "".join(k + "\n" for k in kept))
+
+    def read_metrics(self) -> list[dict]:
+        """Every record, in the order written."""
+        return [json.loads(line) for line in self.metrics_file.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+
+    # -- samples ---------------------------------------------------------------------------------
+    def sample_file(self, step: int | None) -> Path:
+        """samples/step_<step>.png, or samples/final.png for step None."""
+        return self.samples / ("final.png" if step is None else f"step_{step:07d}.png")
+
+    def save_samples(self, images: torch.Tensor, step: int | None) -> None:
+        """The first 64 of `images` (in [-1, 1]) as a grid, 8 per row."""
+        save_grid(images[:64], self.sample_file(step))
+
+    def save_progress_animation(self) -> None:
+        save_progress_animation(self.samples, self.samples / "progress.gif")
+
+    # -- checkpoints -----------------------------------------------------------------------------
+    def latest_checkpoint(self) -> Path | None:
+        return ckpt.latest_checkpoint(self.path)
+
+    def save_checkpoint(self, step: int, payload: dict, keep: int) -> Path:
+        return ckpt.save_checkpoint(self.path, step, payload, keep)
+
+
+class RunLog:
+    """Messages to the terminal (through tqdm, so that the progress bar stays intact) and to
+    train.log. Only the main rank's log is enabled."""
+
+    def __init__(self, run_dir: Path | None, quiet: bool, enabled: bool):
+        self.path = run_dir / "train.log" if run_dir and enabled else None
+        self.quiet, self.enabled = quiet, enabled
+
+    def _write(self, text: str, stream) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=stream)
+        self._append(text)
+
+    def _append(self, text: str) -> None:
+        if self.path:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(text + "\n")
+
+    def info(self, text: str) -> None:
+        if self.enabled and not self.quiet:
+            self._write(text, sys.stdout)
+        elif self.enabled:
+            self._append(text)
+
+    def warn(self, text: str) -> None:
+        if self.enabled:
+            self._write(f"warning: {text}", sys.stderr)
