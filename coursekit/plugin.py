@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
+from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, write_demo_assets
 from coursekit.frontmatter import TranslationError
 from coursekit import results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
@@ -201,9 +201,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
-        if DEMO_PLACEHOLDER in html:
-            assets = get_relative_url("assets/", page.url)
-            html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, assets))
+        html = add_widgets(html, lang, get_relative_url("assets/", page.url))  # demos, runnable code
         if page.file.src_uri.endswith(".ipynb"):
             html = self._notebook_links(page, lang, config) + html
         if lang == self.default_language:
