@@ -36,7 +36,7 @@ from mkdocs.utils import get_relative_url
 
 from coursekit import results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
-from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
+from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, write_demo_assets
 from coursekit.diagrams import DiagramError
 from coursekit.notebooks import notebook_links, rewrap_notebooks
 from coursekit.page_fixes import fix_page
@@ -162,8 +162,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
-        if DEMO_PLACEHOLDER in html:
-            html = html.replace(DEMO_PLACEHOLDER, demo_html(lang, get_relative_url("assets/", page.url)))
+        html = add_widgets(html, lang, get_relative_url("assets/", page.url))  # demos, runnable code
         if page.file.src_uri.endswith(".ipynb"):
             html = self._notebook_links(page, lang, config) + html
         if lang == self.layout.default_language:

@@ -54,13 +54,15 @@ def test_mlp_backward_matches_finite_differences():
     assert_close(dX, numeric_grads(X, loss), "input gradients")
 
 
+@pytest.mark.parametrize("loss", ["log", "lsq"])
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
-def test_trainer_step_gradients_match_finite_differences(monkeypatch, label_smoothing):
+def test_trainer_step_gradients_match_finite_differences(monkeypatch, label_smoothing, loss):
     """The gradients one training step hands to Adam are those of the two GAN losses, written
-    here from their definitions: BCE for D (real target 1 - smoothing), -log D(G(z)) for G."""
+    here from their definitions: for "log", BCE for D (real target 1 - smoothing) and -log D(G(z))
+    for G; for "lsq", halved squared errors of D's raw output against 1 - smoothing, 0 and 1."""
     B = 5
     trainer = GanTrainer(LiteConfig(batch_size=B, g_hidden=(4, 3), d_hidden=(5, 4), seed=3,
-                                    label_smoothing=label_smoothing))
+                                    label_smoothing=label_smoothing, loss=loss))
     real = trainer.target.batch(random.Random(1), B)
     z = uniform_batch(random.Random(2), B, 2)
     monkeypatch.setattr(trainer.target, "batch", lambda rng, n: [row[:] for row in real])
@@ -71,18 +73,25 @@ def test_trainer_step_gradients_match_finite_differences(monkeypatch, label_smoo
     monkeypatch.setattr(trainer.opt_g, "step", lambda grads: handed.setdefault("g", grads))
     trainer.step()
 
+    def out(x):
+        return trainer.D([x])[0][0]
+
     def D(x):
-        return 1.0 / (1.0 + math.exp(-trainer.D([x])[0][0]))
+        return 1.0 / (1.0 + math.exp(-out(x)))
 
     y = 1.0 - label_smoothing
 
     def loss_d() -> float:
         fake = trainer.G(z)
+        if loss == "lsq":
+            return (math.fsum((out(x) - y) ** 2 for x in real) + math.fsum(out(x) ** 2 for x in fake)) / (2 * B)
         on_real = [-(y * math.log(D(x)) + (1 - y) * math.log(1 - D(x))) for x in real]
         on_fake = [-math.log(1 - D(x)) for x in fake]
         return (math.fsum(on_real) + math.fsum(on_fake)) / B
 
     def loss_g() -> float:
+        if loss == "lsq":
+            return math.fsum((out(x) - 1) ** 2 for x in trainer.G(z)) / (2 * B)
         return math.fsum(-math.log(D(x)) for x in trainer.G(z)) / B
 
     assert_close(handed["d"], numeric_grads(trainer.D.parameters(), loss_d), "discriminator")

@@ -79,3 +79,59 @@ def test_pyodide_gives_the_same_numbers_as_cpython(wheel, tmp_path):
     assert any(row[4] for row in stats) and not all(row[4] == 2 for row in stats)  # some D updates skipped
     for key in cpython:
         assert browser[key] == cpython[key], f"{key} differs between Pyodide and CPython"
+
+
+# Everything else the pages run in Pyodide, as one script run in both interpreters. Tracebacks
+# are compared by their frames and last line (3.11 and 3.14 mark the failing expression differently).
+FEATURES_SCRIPT = r'''
+import json
+from ganlib.lite import cell
+from ganlib.lite.protocol import describe
+from ganlib.lite.saturation import SaturationConfig, run as saturation_run
+from ganlib.lite.session import reference_run
+from ganlib.lite.train import LiteConfig, record_run
+
+def frames(text):
+    lines = text.strip().splitlines()
+    return [l for l in lines if l.startswith('  File')] + lines[-1:]
+
+events = []
+ok = cell.run("print(0.1 * 3)\n"
+              "from ganlib.lite.plot import Figure\n"
+              "Figure(ylog=True).line([1e-3, 0.5, 2.0]).scatter([[0.1, 0.2]]).show()\n"
+              "def f(x):\n    return [1][x]\n"
+              "f(3)", lambda kind, text: events.append([kind, frames(text) if kind == 'error' else text]))
+result = {
+    "lsq_drawn": reference_run({"target": "drawn", "drawing": [[0.5, 1.5], [-1.5, -1.0, 1.0, 0.2, 1.5, -1.0]],
+                                "loss": "lsq", "seed": 3, "batch_size": 16, "eval_points": 64}, 25),
+    "saturation": saturation_run(SaturationConfig(head_start=30, steps=40, batch_size=32)),
+    "cell": [ok, events],
+    "describe": describe(),
+    "record": record_run(LiteConfig(batch_size=16, eval_points=32, lr_g=1e-2, lr_d=1e-3), [0, 3, 7]),
+}
+'''
+
+
+@pytest.mark.slow
+def test_pyodide_gives_the_same_numbers_for_the_pages_features(wheel, tmp_path):
+    node = shutil.which("node")
+    if node is None or not (PYODIDE / "pyodide.mjs").is_file():
+        pytest.fail("needs node and node_modules/pyodide: run `npm ci`")
+    runtime = tmp_path / "pyodide"
+    copy_pyodide_runtime(runtime)
+    script = tmp_path / "features.py"
+    script.write_text(FEATURES_SCRIPT, encoding="utf-8")
+    result = subprocess.run([node, str(RUNNER), str(runtime), str(wheel), "--script", str(script)],
+                            capture_output=True, text=True, timeout=120, env=dict(os.environ, NODE_NO_WARNINGS="1"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["python"].startswith("3.14")
+    namespace: dict = {}
+    exec(FEATURES_SCRIPT, namespace)
+    cpython = json.loads(json.dumps(namespace["result"]))
+    browser = out["result"]
+    ok, events = browser["cell"]
+    assert not ok and [kind for kind, _ in events] == ["stdout", "plot", "error"]
+    assert events[2][1][-1] == "IndexError: list index out of range"
+    for key in cpython:
+        assert browser[key] == cpython[key], f"{key} differs between Pyodide and CPython"

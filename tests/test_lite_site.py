@@ -13,16 +13,20 @@ import pytest
 from conftest import COMPLETE, LANGUAGES, lang_prefix
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER, demo_html, wheel_filename
 from coursekit.demo.build import PYODIDE_CORE
-from coursekit.demo.widget import D_STEPS, LEARNING_RATES, SKIP_BELOW, SMOOTHING, _table
+from coursekit.demo.cells import MARKER, STRINGS as CELL_STRINGS
+from coursekit.demo.loss import STRINGS as LOSS_STRINGS
+from coursekit.demo.widget import CHOICES, STRINGS as DEMO_STRINGS
 from ganlib.lite.presets import PRESETS, preset_config
+from ganlib.lite.protocol import describe
 
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_every_site_language_has_every_demo_string_with_the_same_placeholders():
-    table = _table()
+@pytest.mark.parametrize("table", [DEMO_STRINGS.table, CELL_STRINGS.table, LOSS_STRINGS.table],
+                         ids=["ui.yml", "cells.yml", "loss.yml"])
+def test_every_site_language_has_every_widget_string_with_the_same_placeholders(table):
     assert {"en", *COMPLETE} <= set(table)  # a language in progress may still show the English words
     english = table["en"]
     for lang in ["en", *COMPLETE]:
@@ -32,15 +36,17 @@ def test_every_site_language_has_every_demo_string_with_the_same_placeholders():
             assert placeholders(table[lang][key]) == placeholders(text), (lang, key)
 
 
-def test_every_preset_has_a_name_and_help_and_values_the_controls_offer():
-    english = _table()["en"]
-    choices = {"lr_g": LEARNING_RATES, "lr_d": LEARNING_RATES, "d_steps": D_STEPS,
-               "d_skip_below": SKIP_BELOW, "label_smoothing": SMOOTHING}
+def test_every_preset_target_and_loss_has_a_name_and_the_presets_values_are_offered():
+    english = DEMO_STRINGS.table["en"]
+    engine = describe()
     for name in PRESETS:
         assert f"preset_{name}" in english and f"help_{name}" in english
         config = preset_config(name).to_dict()
-        for key, offered in choices.items():
+        for key, offered in CHOICES.items():
             assert config[key] in offered, f"preset {name}: {key}={config[key]} is not among the choices"
+    assert all(f"target_{name}" in english for name in engine["targets"])
+    assert all(f"loss_{name}" in english for name in engine["losses"])
+    assert set(CHOICES) == set(engine["live_settings"])
 
 
 def test_widget_is_in_the_page_language_with_relative_addresses():
@@ -48,9 +54,10 @@ def test_widget_is_in_the_page_language_with_relative_addresses():
     data = json.loads(re.search(r'<script type="application/json" class="ck-demo-data">(.*?)</script>', page).group(1))
     assert data["worker"] == "../../assets/demo/worker.mjs"
     assert data["wheel"] == f"../../assets/demo/{wheel_filename()}"
-    assert data["strings"]["pause"] == _table()["de"]["pause"]
-    assert set(data["presets"]) == set(PRESETS)
-    assert ">Zurücksetzen<" in page and 'src="../../assets/demo/demo.js"' in page
+    assert data["strings"]["pause"] == DEMO_STRINGS.table["de"]["pause"]
+    assert data["engine"] == json.loads(json.dumps(describe()))
+    assert ">Zurücksetzen<" in page and 'src="../../assets/demo/demo.mjs"' in page
+    assert f'>{DEMO_STRINGS.table["de"]["step_d"]}<' in page and 'data-view="arrows" checked' in page
     assert "http://" not in page and "https://" not in page
 
 
@@ -59,7 +66,7 @@ def test_built_demo_page_and_its_files(built_site: Path, lang):
     page_dir = built_site / lang_prefix(lang) / "demo"
     html = (page_dir / "index.html").read_text(encoding="utf-8")
     assert PLACEHOLDER not in html and 'class="ck-demo"' in html
-    assert f">{_table().get(lang, _table()['en'])['start']}<" in html
+    assert f">{DEMO_STRINGS.table[lang]['start']}<" in html
     data = json.loads(re.search(r'class="ck-demo-data">(.*?)</script>', html).group(1))
     page_url = f"http://site/{lang_prefix(lang)}demo/"
     for relative in (data["worker"], data["wheel"]):
@@ -75,3 +82,25 @@ def test_exercises_page_links_the_demo(built_site: Path):
     html = (built_site / "lessons" / "gan" / "exercises" / "index.html").read_text("utf-8")
     article = html[html.index("<article"):html.index("</article>")]  # not the navigation
     assert 'href="../../../demo/"' in article
+
+
+def _cells_data(html: str) -> dict | None:
+    found = re.search(r'<script type="application/json" class="ck-cells-data">(.*?)</script>', html)
+    return json.loads(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lesson_pages_hold_runnable_blocks_with_their_script_in_the_page_language(built_site: Path, lang):
+    for page, blocks in (("lessons/gan", 2), ("lessons/gan/style-transfer", 1)):
+        page_dir = built_site / lang_prefix(lang) / page
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        assert html.count(MARKER) == blocks, (lang, page)
+        data = _cells_data(html)
+        assert data["lang"] == lang and data["strings"] == CELL_STRINGS.strings(lang)
+        page_url = f"http://site/{lang_prefix(lang)}{page}/"
+        for relative in (data["worker"], data["wheel"]):
+            assert (built_site / urljoin(page_url, relative).removeprefix("http://site/")).is_file()
+        assert html.count('src="' + data["worker"].replace("worker.mjs", "cells.mjs")) == 1
+    # A page without runnable blocks gets neither the script nor the strings.
+    exercises = (built_site / lang_prefix(lang) / "lessons/gan/exercises/index.html").read_text(encoding="utf-8")
+    assert _cells_data(exercises) is None and "cells.mjs" not in exercises

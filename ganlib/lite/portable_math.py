@@ -103,3 +103,15 @@ def softplus(x: float) -> float:
     if x > 0.0:
         return x + log(1.0 + exp(-x))
     return log(1.0 + exp(x))
+
+
+def logistic(x: float) -> tuple[float, float, float]:
+    """(sigmoid(x), softplus(x), softplus(-x)) from one exp and one log: the GAN losses need all
+    three for every logit. Each equals, bit for bit, what sigmoid() and softplus() return."""
+    if x >= 0.0:
+        e = exp(-x)
+        log1p_e = log(1.0 + e)
+        return 1.0 / (1.0 + e), (x + log1p_e if x > 0.0 else log1p_e), log1p_e
+    e = exp(x)
+    log1p_e = log(1.0 + e)
+    return e / (1.0 + e), log1p_e, -x + log1p_e

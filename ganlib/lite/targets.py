@@ -6,19 +6,29 @@ centre or of the noise-free curve) is labelled with the mode it belongs to. Scor
 point is then a table look-up, cheap enough to run on every frame of the demo:
 - a point is *high quality* when its cell belongs to some mode;
 - a mode is *covered* when it receives at least `min_share` of its fair share of the points.
-Rings and grids have one mode per Gaussian; a spiral and two moons are cut into arcs.
+Rings and grids have one mode per Gaussian; a spiral and two moons are cut into arcs, and so is
+a target the reader draws (each stroke into pieces of at most `ARC` in length; a dot is a mode).
+
+`js_divergence` compares the points with the data as a whole: the Jensen-Shannon divergence, in
+bits (0: the same, 1: disjoint), between histograms of the two on a coarse grid.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 
-from ganlib.lite.portable_math import PI, cos, sin
+from math import ceil, fsum, sqrt
+
+from ganlib.lite.portable_math import INV_LN2, PI, cos, log, sin
 from ganlib.lite.rand import gaussian_pairs
 
 VIEW = 2.0  # the demo shows the square [-VIEW, VIEW]^2
 CELLS = 160  # region map resolution per side
 POOL_SIZE = 4096
+JS_CELLS = 20  # histogram cells per side for the Jensen-Shannon divergence
+DRAWN_STD = 0.06  # noise around a drawn stroke
+ARC = 0.6  # a drawn stroke is cut into modes of at most this length
+MAX_DRAWN_POINTS = 400  # x, y pairs over all strokes: enough for a drawing, small enough for a link
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Target:
         self.points = points
         self.modes = modes
         self._region = region  # CELLS * CELLS mode ids, row-major by y; -1 means off the data
+        self._histogram = None
 
     def batch(self, rng: random.Random, n: int) -> list[list[float]]:
         pool, size = self.points, len(self.points)
@@ -60,6 +71,38 @@ class Target:
         needed = max(1.0, min_share * len(points) / self.modes)
         covered = sum(1 for c in counts if c >= needed)
         return Coverage(covered, self.modes, good / len(points) if points else 0.0)
+
+    def js_divergence(self, points: list[list[float]]) -> float:
+        """Jensen-Shannon divergence in bits between `points` and the pool, on a JS_CELLS grid."""
+        if self._histogram is None:
+            self._histogram = histogram(self.points)
+        return js_bits(self._histogram, histogram(points))
+
+
+def histogram(points) -> list[float]:
+    """Shares of `points` in each of JS_CELLS x JS_CELLS cells over the view, then one for outside it."""
+    counts = [0] * (JS_CELLS * JS_CELLS + 1)
+    scale = JS_CELLS / (2 * VIEW)
+    last = JS_CELLS - 1
+    for x, y in points:
+        if -VIEW <= x < VIEW and -VIEW <= y < VIEW:  # False for NaN too
+            counts[min(last, int((y + VIEW) * scale)) * JS_CELLS + min(last, int((x + VIEW) * scale))] += 1
+        else:
+            counts[-1] += 1
+    total = len(points) or 1
+    return [c / total for c in counts]
+
+
+def js_bits(p: list[float], q: list[float]) -> float:
+    """Jensen-Shannon divergence of two histograms, in bits (portable log, left-to-right exact sums)."""
+    terms = []
+    for a, b in zip(p, q):
+        m = (a + b) / 2
+        if a > 0.0:
+            terms.append(0.5 * a * log(a / m))
+        if b > 0.0:
+            terms.append(0.5 * b * log(b / m))
+    return max(0.0, fsum(terms) * INV_LN2)
 
 
 def _paint(region: list[int], cx: float, cy: float, radius: float, mode: int) -> None:
@@ -145,12 +188,71 @@ def two_moons(seed: int = 0) -> Target:
     return _curve("moons", _moons_point, 8, 0.06, seed)
 
 
+def validate_drawing(drawing) -> None:
+    """A drawing is a list of strokes, each a flat [x, y, x, y, ...] list inside the view."""
+    if not drawing:
+        raise ValueError("target 'drawn' needs a drawing: at least one stroke of x, y points")
+    pairs = 0
+    for k, stroke in enumerate(drawing):
+        if len(stroke) < 2 or len(stroke) % 2:
+            raise ValueError(f"drawing: stroke {k} must be a flat list of x, y pairs, got {len(stroke)} numbers")
+        if not all(-VIEW <= v <= VIEW for v in stroke):
+            raise ValueError(f"drawing: stroke {k} leaves the view [-{VIEW:g}, {VIEW:g}]")
+        pairs += len(stroke) // 2
+    if pairs > MAX_DRAWN_POINTS:
+        raise ValueError(f"drawing: {pairs} points, at most {MAX_DRAWN_POINTS}")
+
+
+def _stroke_modes(stroke: list[float]) -> list[tuple[list[tuple[float, float]], list[float], float, float]]:
+    """A stroke cut into pieces of equal length, at most ARC each: (points, cumulative lengths, start, end)."""
+    points = [(stroke[i], stroke[i + 1]) for i in range(0, len(stroke), 2)]
+    lengths = [0.0]
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        lengths.append(lengths[-1] + sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)))
+    total = lengths[-1]
+    pieces = max(1, ceil(total / ARC))
+    return [(points, lengths, total * k / pieces, total * (k + 1) / pieces) for k in range(pieces)]
+
+
+def _along(points: list[tuple[float, float]], lengths: list[float], s: float) -> tuple[float, float]:
+    """The point at arc length `s` along the polyline."""
+    for k in range(1, len(points)):
+        if s <= lengths[k] or k == len(points) - 1:
+            span = lengths[k] - lengths[k - 1]
+            t = (s - lengths[k - 1]) / span if span > 0.0 else 0.0
+            (x0, y0), (x1, y1) = points[k - 1], points[k]
+            return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+    return points[0]
+
+
+def drawn(drawing, seed: int = 0) -> Target:
+    """The reader's own target: Gaussian noise around drawn strokes; each piece of a stroke is a mode."""
+    validate_drawing(drawing)
+    modes = [piece for stroke in drawing for piece in _stroke_modes(list(stroke))]
+    rng = random.Random(seed)
+    noise = gaussian_pairs(rng, POOL_SIZE)
+    points = []
+    for k, (nx, ny) in enumerate(noise):  # the modes in turn, each an equal share
+        line, lengths, start, end = modes[k % len(modes)]
+        x, y = _along(line, lengths, start + rng.random() * (end - start))
+        points.append((x + DRAWN_STD * nx, y + DRAWN_STD * ny))
+    region = [-1] * (CELLS * CELLS)
+    for mode, (line, lengths, start, end) in enumerate(modes):
+        samples = max(1, ceil((end - start) / 0.02))
+        for s in range(samples + 1):
+            x, y = _along(line, lengths, start + (end - start) * s / samples)
+            _paint(region, x, y, 3 * DRAWN_STD, mode)
+    return Target("drawn", points, len(modes), region)
+
+
 TARGETS = {"ring": ring, "grid": grid, "spiral": spiral, "moons": two_moons}
 
 
-def make_target(name: str, seed: int = 0) -> Target:
+def make_target(name: str, seed: int = 0, drawing=()) -> Target:
+    if name == "drawn":
+        return drawn(drawing, seed)
     try:
         factory = TARGETS[name]
     except KeyError:
-        raise ValueError(f"unknown target {name!r}: choose one of {', '.join(TARGETS)}") from None
+        raise ValueError(f"unknown target {name!r}: choose one of {', '.join([*TARGETS, 'drawn'])}") from None
     return factory(seed)

@@ -1,8 +1,15 @@
 """Train a GAN on a 2D target: the demo's engine, the same in CPython and in Pyodide.
 
-One `step()` is what the lesson calls a training iteration: `d_steps` discriminator updates
-(each skipped while D's loss is below `d_skip_below`), then one generator update with the
-non-saturating loss, on the fake batch of the last discriminator update.
+One `step()` is what the lesson calls a training iteration, in its two phases:
+- `d_update()`, `d_steps` times: D learns to tell a real batch from a generated one (each
+  update skipped while D's loss is below `d_skip_below`);
+- `g_update()`: G learns to fool D, on the generated batch of the last discriminator update.
+The demo can also call the two phases one at a time, to show each on its own.
+
+Two losses (`loss`):
+- "log": binary cross-entropy on D's logit, and the non-saturating generator loss -log D(G(z));
+- "lsq": least squares (LSGAN): D's raw output is pushed to 1 on real points and 0 on generated
+  ones, and G pushes it to 1 on its own points; each squared error is halved.
 """
 from __future__ import annotations
 
@@ -11,17 +18,21 @@ from dataclasses import asdict, dataclass, fields
 from math import fsum
 
 from ganlib.lite.mlp import MLP, Adam
-from ganlib.lite.portable_math import sigmoid, softplus
+from ganlib.lite.portable_math import logistic, sigmoid
 from ganlib.lite.rand import uniform_batch
-from ganlib.lite.targets import VIEW, Coverage, make_target
+from ganlib.lite.targets import VIEW, Coverage, make_target, validate_drawing
 
 # Settings the reader may change while training runs; the others need a fresh trainer.
 LIVE_SETTINGS = ("lr_g", "lr_d", "d_steps", "d_skip_below", "label_smoothing")
+LOSSES = ("log", "lsq")
+# D's and G's loss when D cannot tell real from generated (D(x) = 1/2 everywhere), per loss.
+CHANCE_LOSSES = {"log": {"loss_d": 1.3862943611198906, "loss_g": 0.6931471805599453},
+                 "lsq": {"loss_d": 0.25, "loss_g": 0.125}}
 
 
 @dataclass
 class LiteConfig:
-    target: str = "ring"  # ring | grid | spiral | moons
+    target: str = "ring"  # ring | grid | spiral | moons | drawn
     seed: int = 0
     batch_size: int = 64
     latent_dim: int = 2
@@ -36,10 +47,13 @@ class LiteConfig:
     label_smoothing: float = 0.0  # one-sided: D's target for real points is 1 - this
     leak: float = 0.2  # slope of the leaky ReLU for negative inputs
     eval_points: int = 512  # generated points drawn, and scored for coverage, from fixed noise
+    loss: str = "log"  # log | lsq (see the module's docstring)
+    drawing: tuple[tuple[float, ...], ...] = ()  # target "drawn": strokes, each a flat x, y list
 
     def __post_init__(self):
         self.g_hidden = tuple(self.g_hidden)
         self.d_hidden = tuple(self.d_hidden)
+        self.drawing = tuple(tuple(float(v) for v in stroke) for stroke in self.drawing)
         checks = [
             (self.batch_size >= 1, "batch_size", ">= 1"),
             (self.latent_dim >= 1, "latent_dim", ">= 1"),
@@ -54,10 +68,13 @@ class LiteConfig:
             (0 <= self.label_smoothing < 1, "label_smoothing", "in [0, 1)"),
             (0 <= self.leak < 1, "leak", "in [0, 1)"),
             (self.eval_points >= 1, "eval_points", ">= 1"),
+            (self.loss in LOSSES, "loss", f"one of {', '.join(LOSSES)}"),
         ]
         for ok, name, rule in checks:
             if not ok:
                 raise ValueError(f"{name} must be {rule}, got {getattr(self, name)!r}")
+        if self.target == "drawn":
+            validate_drawing(self.drawing)
 
     @classmethod
     def from_dict(cls, values: dict) -> "LiteConfig":
@@ -71,26 +88,77 @@ class LiteConfig:
         out = asdict(self)
         out["g_hidden"] = list(self.g_hidden)
         out["d_hidden"] = list(self.d_hidden)
+        out["drawing"] = [list(stroke) for stroke in self.drawing]
         return out
 
 
 @dataclass(frozen=True)
 class StepStats:
     step: int
-    loss_d: float  # BCE on real plus BCE on fake, before D's update (2 ln 2 = 1.386 at D's chance level)
-    loss_g: float  # non-saturating loss -log D(G(z)) (ln 2 = 0.693 at chance)
-    d_real: float  # mean D(x) on the real batch
+    loss_d: float  # D's loss before its update (see CHANCE_LOSSES for the level at which D guesses)
+    loss_g: float  # G's loss: -log D(G(z)) for "log", (D(G(z)) - 1)^2 / 2 for "lsq"
+    d_real: float  # mean D(x) on the real batch ("lsq": D's raw output)
     d_fake: float  # mean D(G(z)) on the fake batch
     d_skipped: int  # D updates skipped in this step because its loss was below d_skip_below
     modes_covered: int  # of the target's modes, by this step's generated batch (noisier than coverage())
     high_quality: float  # share of this step's generated batch close to the data
 
 
+STATS_FIELDS = tuple(f.name for f in fields(StepStats))
+
+
+@dataclass(frozen=True)
+class DPhase:
+    """What one discriminator update saw (its loss is measured before the update)."""
+    loss_d: float
+    d_real: float
+    d_fake: float
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class GPhase:
+    """What one generator update saw: G's loss (before the update) and the batch it learned from."""
+    loss_g: float
+    fake: list[list[float]]
+
+
+def d_loss_and_grad(outputs: list[float], B: int, real_label: float, loss: str
+                    ) -> tuple[float, list[list[float]], list[float]]:
+    """D's loss on `outputs` (B real rows, then the fake rows), its gradient per output, and D's
+    verdict on each point (see `verdict`), computed once for both."""
+    real, fake = outputs[:B], outputs[B:]
+    if loss == "log":  # BCE with logits: softplus(l) - y l; its gradient is sigmoid(l) - y
+        terms = [logistic(v) for v in outputs]
+        seen = [t[0] for t in terms]
+        value = (fsum(t[1] - real_label * v for t, v in zip(terms, real)) / B
+                 + fsum(t[1] for t in terms[B:]) / B)
+        grad = [[(p - real_label) / B] for p in seen[:B]] + [[p / B] for p in seen[B:]]
+    else:  # least squares: ((l - y)^2 on real + l^2 on fake) / 2
+        seen = [min(1.0, max(0.0, v)) for v in outputs]
+        value = fsum((v - real_label) * (v - real_label) for v in real) / (2 * B) + fsum(v * v for v in fake) / (2 * B)
+        grad = [[(v - real_label) / B] for v in real] + [[v / B] for v in fake]
+    return value, grad, seen
+
+
+def g_loss_and_grad(outputs: list[float], loss: str) -> tuple[list[float], list[float]]:
+    """G's loss per generated point, and its derivative with respect to D's output there."""
+    if loss == "log":  # -log D(G(z)) = softplus(-l); d/dl = sigmoid(l) - 1
+        terms = [logistic(v) for v in outputs]
+        return [t[2] for t in terms], [t[0] - 1.0 for t in terms]
+    return [(v - 1.0) * (v - 1.0) / 2 for v in outputs], [v - 1.0 for v in outputs]
+
+
+def verdict(output: float, loss: str) -> float:
+    """D's output as "how real", in [0, 1]: the sigmoid of a logit, or the clipped LSGAN score."""
+    return sigmoid(output) if loss == "log" else min(1.0, max(0.0, output))
+
+
 class GanTrainer:
     def __init__(self, config: LiteConfig):
         self.config = config
         self.rng = random.Random(config.seed)
-        self.target = make_target(config.target, config.seed)
+        self.target = make_target(config.target, config.seed, config.drawing)
         self.G = MLP([config.latent_dim, *config.g_hidden, 2], self.rng, config.leak)
         self.D = MLP([2, *config.d_hidden, 1], self.rng, config.leak)
         self.opt_g = Adam(self.G.parameters(), config.lr_g, config.beta1, config.beta2)
@@ -98,6 +166,7 @@ class GanTrainer:
         # Fixed noise for the points on screen: they move smoothly as G learns.
         self.eval_noise = uniform_batch(random.Random(config.seed + 1), config.eval_points, config.latent_dim)
         self.steps_done = 0
+        self._fake = None  # (points, G's layer inputs) of the last D update, while G is unchanged
 
     def update(self, **changes) -> None:
         """Change settings in LIVE_SETTINGS without restarting training."""
@@ -109,43 +178,50 @@ class GanTrainer:
         self.opt_g.lr = merged.lr_g
         self.opt_d.lr = merged.lr_d
 
-    def step(self) -> StepStats:
+    def d_update(self) -> DPhase:
+        """Phase 1: one discriminator update on a real batch and a freshly generated one."""
         cfg = self.config
         B = cfg.batch_size
         real_label = 1.0 - cfg.label_smoothing
-        skipped = 0
-        for _ in range(cfg.d_steps):
-            real = self.target.batch(self.rng, B)
-            z = uniform_batch(self.rng, B, cfg.latent_dim)
-            fake, g_inputs = self.G.forward(z)
-            logits, d_inputs = self.D.forward(real + fake)
-            logits = [row[0] for row in logits]
-            p = [sigmoid(v) for v in logits]
-            # BCE with logits: softplus(l) - y l; its gradient is sigmoid(l) - y.
-            loss_real = fsum(softplus(v) - real_label * v for v in logits[:B]) / B
-            loss_fake = fsum(softplus(v) for v in logits[B:]) / B
-            loss_d = loss_real + loss_fake
-            d_real = fsum(p[:B]) / B
-            d_fake = fsum(p[B:]) / B
-            if cfg.d_skip_below > 0 and loss_d < cfg.d_skip_below:
-                skipped += 1  # D is winning: let G catch up
-                continue
-            grad = [[(q - real_label) / B] for q in p[:B]] + [[q / B] for q in p[B:]]
+        real = self.target.batch(self.rng, B)
+        z = uniform_batch(self.rng, B, cfg.latent_dim)
+        fake, g_inputs = self.G.forward(z)
+        self._fake = (fake, g_inputs)
+        outputs, d_inputs = self.D.forward(real + fake)
+        outputs = [row[0] for row in outputs]
+        loss_d, grad, seen = d_loss_and_grad(outputs, B, real_label, cfg.loss)
+        phase = DPhase(loss_d, fsum(seen[:B]) / B, fsum(seen[B:]) / B, cfg.d_skip_below > 0 and loss_d < cfg.d_skip_below)
+        if not phase.skipped:  # a skipped update lets G catch up while D is far ahead
             grads_d, _ = self.D.backward(d_inputs, grad)
             self.opt_d.step(grads_d)
+        return phase
 
-        # Generator: minimise -log D(G(z)); d/dl softplus(-l) = sigmoid(l) - 1.
-        logits, d_inputs = self.D.forward(fake)
-        logits = [row[0] for row in logits]
-        loss_g = fsum(softplus(-v) for v in logits) / B
-        grad = [[(sigmoid(v) - 1.0) / B] for v in logits]
-        _, grad_fake = self.D.backward(d_inputs, grad, param_grads=False, input_grad=True)
+    def g_update(self) -> GPhase:
+        """Phase 2: one generator update through the frozen D.
+
+        It reuses the batch of the last D update when G has not changed since (as `step` does),
+        else it generates a fresh one."""
+        cfg = self.config
+        if self._fake is None:
+            self._fake = self.G.forward(uniform_batch(self.rng, cfg.batch_size, cfg.latent_dim))
+        fake, g_inputs = self._fake
+        self._fake = None
+        outputs, d_inputs = self.D.forward(fake)
+        losses, slopes = g_loss_and_grad([row[0] for row in outputs], cfg.loss)
+        B = len(fake)
+        _, grad_fake = self.D.backward(d_inputs, [[s / B] for s in slopes], param_grads=False, input_grad=True)
         grads_g, _ = self.G.backward(g_inputs, grad_fake)
         self.opt_g.step(grads_g)
         self.steps_done += 1
-        batch_coverage = self.target.coverage(fake)
-        return StepStats(self.steps_done, loss_d, loss_g, d_real, d_fake, skipped,
-                         batch_coverage.modes_covered, batch_coverage.high_quality)
+        return GPhase(fsum(losses) / B, fake)
+
+    def step(self) -> StepStats:
+        phases = [self.d_update() for _ in range(self.config.d_steps)]
+        g = self.g_update()
+        last = phases[-1]
+        batch_coverage = self.target.coverage(g.fake)
+        return StepStats(self.steps_done, last.loss_d, g.loss_g, last.d_real, last.d_fake,
+                         sum(p.skipped for p in phases), batch_coverage.modes_covered, batch_coverage.high_quality)
 
     def run(self, steps: int) -> list[StepStats]:
         return [self.step() for _ in range(steps)]
@@ -158,8 +234,44 @@ class GanTrainer:
         return self.target.coverage(self.generated() if points is None else points)
 
     def decision_map(self, resolution: int = 32) -> list[float]:
-        """D(x) on a resolution x resolution grid of cell centres over the view, rows from y = -VIEW up."""
+        """D's verdict on a resolution x resolution grid of cell centres over the view, rows from y = -VIEW up."""
         cell = 2 * VIEW / resolution
         grid = [[-VIEW + (i + 0.5) * cell, -VIEW + (j + 0.5) * cell]
                 for j in range(resolution) for i in range(resolution)]
-        return [sigmoid(row[0]) for row in self.D(grid)]
+        return [verdict(row[0], self.config.loss) for row in self.D(grid)]
+
+    def generator_arrows(self, n: int) -> list[float]:
+        """Where D's verdict pushes the first `n` display points: flat [x, y, dx, dy, ...], with
+        (dx, dy) = minus the gradient of G's loss with respect to the point (per point, not
+        averaged over a batch)."""
+        points = self.G(self.eval_noise[:n])
+        outputs, d_inputs = self.D.forward(points)
+        _, slopes = g_loss_and_grad([row[0] for row in outputs], self.config.loss)
+        _, grads = self.D.backward(d_inputs, [[s] for s in slopes], param_grads=False, input_grad=True)
+        return [v for (x, y), (gx, gy) in zip(points, grads) for v in (x, y, -gx, -gy)]
+
+    def manifold(self, n: int) -> list[float]:
+        """G's image of an n x n grid over the first two latent dimensions ([-1, 1]^2, the others 0):
+        flat x, y list, row by row (the second latent coordinate is the row)."""
+        dim = self.config.latent_dim
+        ticks = [-1.0 + 2.0 * k / (n - 1) for k in range(n)] if n > 1 else [0.0]
+        rows = ticks if dim >= 2 else [0.0]
+        grid = [([u, v] + [0.0] * (dim - 2))[:dim] for v in rows for u in ticks]
+        return [c for p in self.G(grid) for c in p]
+
+
+def record_run(config: LiteConfig, at_steps: list[int]) -> list[dict]:
+    """Train from scratch and record G's display points at each of `at_steps` (ascending):
+    per step {"step", "points", "modes_covered", "modes", "high_quality", "js"} (for pictures)."""
+    if list(at_steps) != sorted(set(at_steps)) or min(at_steps, default=0) < 0:
+        raise ValueError(f"at_steps must be ascending step counts >= 0, got {at_steps}")
+    trainer = GanTrainer(config)
+    frames = []
+    for step in at_steps:
+        trainer.run(step - trainer.steps_done)
+        points = trainer.generated()
+        coverage = trainer.coverage(points)
+        frames.append({"step": step, "points": points, "modes_covered": coverage.modes_covered,
+                       "modes": coverage.modes, "high_quality": coverage.high_quality,
+                       "js": trainer.target.js_divergence(points)})
+    return frames

@@ -1,20 +1,28 @@
-// Runs ganlib.lite inside the real Pyodide from node_modules and prints the run as JSON.
+// Runs ganlib.lite inside the real Pyodide from node_modules and prints the result as JSON.
 // Usage: node tests/js/lite_pyodide.mjs PYODIDE_DIR WHEEL SETTINGS_JSON STEPS [--bench SECONDS]
-// Prints {"load_s", "python", "run": reference_run(...)} or, with --bench, steps per second.
+//        node tests/js/lite_pyodide.mjs PYODIDE_DIR WHEEL --script FILE
+// Prints {"load_s", "python", "run": reference_run(...)}, or with --bench the steps per second,
+// or with --script the value the script leaves in `result` (tests run the same file in CPython).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-const [pyodideDir, wheel, settings, steps, flag, seconds] = process.argv.slice(2);
+const [pyodideDir, wheel, ...rest] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const started = performance.now();
 const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep });
 const loadSeconds = (performance.now() - started) / 1000;
 pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
-pyodide.globals.set("settings_json", settings);
-pyodide.globals.set("steps", Number(steps));
-pyodide.globals.set("bench_seconds", flag === "--bench" ? Number(seconds) : 0);
-const out = pyodide.runPython(`
+let out;
+if (rest[0] === "--script") {
+  pyodide.runPython(readFileSync(rest[1], "utf8"));
+  out = pyodide.runPython("import json, sys; json.dumps({'result': result, 'python': sys.version.split()[0]})");
+} else {
+  const [settings, steps, flag, seconds] = rest;
+  pyodide.globals.set("settings_json", settings);
+  pyodide.globals.set("steps", Number(steps));
+  pyodide.globals.set("bench_seconds", flag === "--bench" ? Number(seconds) : 0);
+  out = pyodide.runPython(`
 import json, sys, time
 from ganlib.lite.session import Session, reference_run
 if bench_seconds:
@@ -30,6 +38,7 @@ else:
 result["python"] = sys.version.split()[0]
 json.dumps(result)
 `);
+}
 const result = JSON.parse(out);
 result.load_s = loadSeconds;
 console.log(JSON.stringify(result));

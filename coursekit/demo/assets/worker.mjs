@@ -1,15 +1,24 @@
-/* The demo's Web Worker: Pyodide, the ganlib.lite wheel and the training loop.
+/* The Web Worker behind every Python-powered part of the site: Pyodide, the ganlib.lite wheel,
+ * and three clients on the page: the 2-D GAN demo ("train.*"), the loss demo ("saturation.*")
+ * and runnable code blocks ("cell.*").
  *
- * Training runs here so the page stays responsive. Pyodide comes from this site
- * (assets/pyodide/, next to this file's folder), never from another origin.
+ * Python runs here so the page stays responsive. Pyodide comes from this site (assets/pyodide/,
+ * next to this file's folder), never from another origin. One page has one worker; a code block
+ * that runs too long is stopped by ending the worker (client.mjs), which no Python can ignore.
  *
- * Page -> worker: {type: "start", wheel, settings} | {type: "pause"} | {type: "resume"}
- *                 | {type: "reset", settings} | {type: "update", changes}
- * Worker -> page: {type: "ready", loadSeconds} | {type: "target", real}
- *                 | {type: "stats", rows, stepsPerSecond} | {type: "snapshot", snapshot}
- *                 | {type: "error", message}
- * A stats row is [step, loss_d, loss_g, d_real, d_fake, d_skipped, modes_covered, high_quality]
- * (see ganlib.lite.session); the readouts use the steadier coverage of each snapshot.
+ * Page -> worker:
+ *   {type: "boot", wheel}                                       (client.mjs sends it first)
+ *   {type: "train.start" | "train.reset", settings, display}  {type: "train.pause" | "train.resume"}
+ *   {type: "train.update", changes}  {type: "train.view", display}  {type: "train.phase", phase: "d" | "g"}
+ *   {type: "saturation.start", settings}  {type: "saturation.stop"}
+ *   {type: "cell.run", id, code}
+ * Worker -> page:
+ *   {type: "ready", loadSeconds}  {type: "error", client, message}
+ *   {type: "train.target", target}  {type: "train.stats", rows, stepsPerSecond}
+ *   {type: "train.phase", result}  {type: "train.snapshot", snapshot}
+ *   {type: "saturation.rows", rows}          (rows: SaturationSession.advance, with "done")
+ *   {type: "cell.started", id}  {type: "cell.output", id, kind, text}  {type: "cell.done", id, ok, seconds}
+ * Stats rows and snapshots are described by ganlib.lite.protocol (the page has its describe()).
  */
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
@@ -17,113 +26,187 @@ const CHUNK_MS = 40; // train this long between looks at the message queue
 const POINTS_EVERY_MS = 200; // generated points and coverage, at most this often ...
 const SNAPSHOT_SHARE = 0.1; // ... and taking at most this share of the time, on a slow machine
 const HEATMAP_EVERY = 4; // D's decision map on every 4th snapshot: it costs about a training step and a half
-const HEATMAP_RESOLUTION = 24;
 const SPEED_WINDOW_MS = 2000;
+const SATURATION_CHUNK = 20; // loss-demo steps per message
 
 let pyodide = null;
-let Session = null;
-let session = null;
-let running = false;
-let chunk = 4; // steps per chunk, adapted to CHUNK_MS
-let nextSnapshot = 0;
-let snapshots = 0;
-let history = []; // [time, step] pairs for the speed readout
+let booting = null;
+let lite = null; // the Python modules the clients call
 
 // A zero-delay tick: setTimeout(0) is clamped to 4 ms once nested, a MessageChannel is not.
-const ticker = new MessageChannel();
-ticker.port1.onmessage = tick;
-const schedule = () => ticker.port2.postMessage(null);
+function ticker(callback) {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = callback;
+  return () => channel.port2.postMessage(null);
+}
 
-function fail(error) {
-  running = false;
+function lastLine(error) {
   // A Python traceback ends with the line that says what went wrong.
   const lines = String(error && error.message ? error.message : error).trim().split("\n");
-  postMessage({ type: "error", message: lines[lines.length - 1] });
+  return lines[lines.length - 1];
 }
 
-async function boot(wheel) {
-  const started = performance.now();
-  // The wheel downloads while Pyodide starts.
-  const wheelBytes = fetch(wheel).then((response) => {
-    if (!response.ok) throw new Error(`${wheel}: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  });
-  pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
-  pyodide.unpackArchive(new Uint8Array(await wheelBytes), "wheel");
-  Session = pyodide.pyimport("ganlib.lite.session").Session;
-  postMessage({ type: "ready", loadSeconds: (performance.now() - started) / 1000 });
-}
-
-function newSession(settings) {
-  if (session) session.destroy();
-  session = Session(JSON.stringify(settings));
-  history = [];
-  snapshots = 0;
-  postMessage({ type: "target", real: JSON.parse(session.real_points(512)) });
-  sendSnapshot(performance.now());
-}
-
-function sendSnapshot(now) {
-  const resolution = snapshots % HEATMAP_EVERY === 0 ? HEATMAP_RESOLUTION : 0;
-  snapshots += 1;
-  const snapshot = JSON.parse(session.snapshot(resolution));
-  const cost = performance.now() - now;
-  nextSnapshot = now + Math.max(POINTS_EVERY_MS, (cost * (1 - SNAPSHOT_SHARE)) / SNAPSHOT_SHARE);
-  postMessage({ type: "snapshot", snapshot });
-}
-
-function tick() {
-  if (!running) return;
-  try {
-    const started = performance.now();
-    const rows = JSON.parse(session.train(chunk));
-    const now = performance.now();
-    const spent = Math.max(now - started, 1);
-    chunk = Math.max(1, Math.min(200, Math.round((chunk * CHUNK_MS) / spent)));
-    const step = rows[rows.length - 1][0];
-    history.push([now, step]);
-    while (history.length > 2 && now - history[1][0] > SPEED_WINDOW_MS) history.shift();
-    const [t0, s0] = history[0];
-    const stepsPerSecond = now > t0 ? ((step - s0) * 1000) / (now - t0) : null;
-    postMessage({ type: "stats", rows, stepsPerSecond });
-    if (now >= nextSnapshot) sendSnapshot(now);
-    schedule();
-  } catch (error) {
-    fail(error);
+function boot(wheel) {
+  if (!booting) {
+    booting = (async () => {
+      const started = performance.now();
+      // The wheel downloads while Pyodide starts.
+      const wheelBytes = fetch(wheel).then((response) => {
+        if (!response.ok) throw new Error(`${wheel}: HTTP ${response.status}`);
+        return response.arrayBuffer();
+      });
+      pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
+      pyodide.unpackArchive(new Uint8Array(await wheelBytes), "wheel");
+      const session = pyodide.pyimport("ganlib.lite.session");
+      lite = { Session: session.Session, SaturationSession: session.SaturationSession,
+               runCell: pyodide.pyimport("ganlib.lite.cell").run };
+      postMessage({ type: "ready", loadSeconds: (performance.now() - started) / 1000 });
+    })();
   }
+  return booting;
 }
 
-function run() {
-  running = true;
-  history = [];
-  schedule();
+/* -- the 2-D demo ------------------------------------------------------------------------ */
+const train = {
+  session: null,
+  running: false,
+  chunk: 4, // steps per chunk, adapted to CHUNK_MS
+  display: {},
+  nextSnapshot: 0,
+  snapshots: 0,
+  history: [], // [time, step] pairs for the speed readout
+
+  reset(settings, display) {
+    if (this.session) this.session.destroy();
+    this.session = null; // a bad setting leaves no half-made session behind
+    this.session = lite.Session(JSON.stringify(settings));
+    this.display = display || {};
+    this.history = [];
+    this.snapshots = 0;
+    postMessage({ type: "train.target", target: JSON.parse(this.session.target(this.display.real_points || 512)) });
+    this.sendSnapshot(performance.now(), true);
+  },
+
+  sendSnapshot(now, full) {
+    const d = this.display;
+    const heatmap = full || this.snapshots % HEATMAP_EVERY === 0;
+    this.snapshots += 1;
+    const options = { heatmap: heatmap ? d.heatmap : 0, arrows: d.arrows || 0, manifold: d.manifold || 0 };
+    const snapshot = JSON.parse(this.session.snapshot(JSON.stringify(options)));
+    const cost = performance.now() - now;
+    this.nextSnapshot = now + Math.max(POINTS_EVERY_MS, (cost * (1 - SNAPSHOT_SHARE)) / SNAPSHOT_SHARE);
+    postMessage({ type: "train.snapshot", snapshot });
+  },
+
+  tick() {
+    if (!this.running) return;
+    try {
+      const started = performance.now();
+      const rows = JSON.parse(this.session.train(this.chunk));
+      const now = performance.now();
+      const spent = Math.max(now - started, 1);
+      this.chunk = Math.max(1, Math.min(200, Math.round((this.chunk * CHUNK_MS) / spent)));
+      const step = rows[rows.length - 1][0];
+      this.history.push([now, step]);
+      while (this.history.length > 2 && now - this.history[1][0] > SPEED_WINDOW_MS) this.history.shift();
+      const [t0, s0] = this.history[0];
+      const stepsPerSecond = now > t0 ? ((step - s0) * 1000) / (now - t0) : null;
+      postMessage({ type: "train.stats", rows, stepsPerSecond });
+      if (now >= this.nextSnapshot) this.sendSnapshot(now, false);
+      this.schedule();
+    } catch (error) {
+      this.running = false;
+      postMessage({ type: "error", client: "train", message: lastLine(error) });
+    }
+  },
+
+  run() {
+    this.running = true;
+    this.history = [];
+    this.schedule();
+  },
+
+  handle(message) {
+    switch (message.type) {
+      case "train.start":
+      case "train.reset":
+        this.running = false;
+        this.reset(message.settings, message.display);
+        if (message.type === "train.start") this.run();
+        break;
+      case "train.pause":
+        this.running = false;
+        break;
+      case "train.resume":
+        if (this.session && !this.running) this.run();
+        break;
+      case "train.update":
+        if (this.session) this.session.update(JSON.stringify(message.changes));
+        break;
+      case "train.view":
+        this.display = message.display;
+        if (this.session && !this.running) this.sendSnapshot(performance.now(), true);
+        break;
+      case "train.phase": // one update on its own, while paused, then what it changed
+        if (!this.session) break;
+        this.running = false;
+        postMessage({ type: "train.phase", result: JSON.parse(this.session.phase(message.phase)) });
+        this.sendSnapshot(performance.now(), true);
+        break;
+    }
+  },
+};
+train.schedule = ticker(() => train.tick());
+
+/* -- the loss demo ----------------------------------------------------------------------- */
+const saturation = {
+  session: null,
+  tick() {
+    if (!this.session) return;
+    try {
+      const rows = JSON.parse(this.session.advance(SATURATION_CHUNK));
+      postMessage({ type: "saturation.rows", rows });
+      if (rows.done) this.stop();
+      else this.schedule();
+    } catch (error) {
+      this.stop();
+      postMessage({ type: "error", client: "saturation", message: lastLine(error) });
+    }
+  },
+  stop() {
+    if (this.session) this.session.destroy();
+    this.session = null;
+  },
+  handle(message) {
+    this.stop();
+    if (message.type === "saturation.start") {
+      this.session = lite.SaturationSession(JSON.stringify(message.settings));
+      this.schedule();
+    }
+  },
+};
+saturation.schedule = ticker(() => saturation.tick());
+
+/* -- runnable code blocks ---------------------------------------------------------------- */
+function runCell({ id, code }) {
+  postMessage({ type: "cell.started", id });
+  const started = performance.now();
+  const emit = (kind, text) => postMessage({ type: "cell.output", id, kind, text });
+  const ok = lite.runCell(code, emit, "<code>");
+  postMessage({ type: "cell.done", id, ok, seconds: (performance.now() - started) / 1000 });
 }
 
 onmessage = async (event) => {
   const message = event.data;
+  const client = message.type.split(".")[0];
   try {
-    switch (message.type) {
-      case "start":
-        if (!pyodide) await boot(message.wheel);
-        newSession(message.settings);
-        run();
-        break;
-      case "pause":
-        running = false;
-        break;
-      case "resume":
-        if (session && !running) run();
-        break;
-      case "reset":
-        if (Session) newSession(message.settings);
-        break;
-      case "update":
-        if (session) session.update(JSON.stringify(message.changes));
-        break;
-      default:
-        throw new Error(`unknown message ${message.type}`);
-    }
+    if (message.type === "boot") return void (await boot(message.wheel));
+    await booting; // every other message waits until Python is ready
+    if (client === "train") train.handle(message);
+    else if (client === "saturation") saturation.handle(message);
+    else if (message.type === "cell.run") runCell(message);
+    else throw new Error(`unknown message ${message.type}`);
   } catch (error) {
-    fail(error);
+    postMessage({ type: "error", client, id: message.id, message: lastLine(error) });
   }
 };

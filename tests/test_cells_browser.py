@@ -1,0 +1,121 @@
+"""Runnable code blocks in the built lesson, in real Chromium: Python loads on the first Run and not
+before; a block prints, plots, shows the traceback of bad code, resets, and can be stopped; the
+editor keeps Tab for indenting until Esc; nothing comes from another origin; axe finds nothing."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, lang_prefix
+from coursekit.demo.cells import STRINGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PLOT_AND_PRINT = "from ganlib.lite.plot import Figure\nFigure('t').line([1, 3, 2]).show()\nprint('after the plot')"
+
+
+def watch(page, site_url) -> tuple[list, list]:
+    origin = urlsplit(site_url).netloc
+    foreign, errors = [], []
+    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin
+            and foreign.append(r.url))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return foreign, errors
+
+
+def wait_for(cell, *states: str, timeout: int = 60_000) -> str:
+    cell.page.wait_for_function("([el, states]) => states.includes(el.dataset.state)", arg=[cell.element_handle(), list(states)],
+                                timeout=timeout)
+    return cell.get_attribute("data-state")
+
+
+def painted_pixels(canvas) -> int:
+    return canvas.evaluate("""c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 && d[i + 2] > 150) n++; return n; }""")
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "sl"])
+def test_a_block_runs_prints_plots_fails_and_resets_in_the_page_language(page, site_url, lang):
+    strings = STRINGS.strings(lang)
+    foreign, errors = watch(page, site_url)
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{site_url}{lang_prefix(lang)}lessons/gan/style-transfer/")
+    cell = page.locator(".ck-cell").first
+    run, reset = cell.locator(".ck-cell-run"), cell.locator(".ck-cell-reset")
+    assert run.inner_text() == strings["run"] and reset.is_disabled()
+    assert not any("pyodide" in url for url in requested), "Python must load only on the first Run"
+    original = cell.locator("textarea").input_value()
+
+    run.click()
+    assert wait_for(cell, "done", "error") == "done"
+    assert any(url.endswith("/assets/pyodide/pyodide.asm.wasm") for url in requested)
+    assert cell.locator("pre.ck-cell-stdout").inner_text().splitlines() == ["[2.0, 0.0, 3.0]", "[0.0, 2.0, 0.0]",
+                                                                           "[3.0, 0.0, 5.0]", "True"]
+    assert cell.locator(".ck-cell-status").inner_text().startswith(strings["status_done"].split("{")[0])
+
+    cell.locator("textarea").fill(PLOT_AND_PRINT)
+    run.click()
+    assert wait_for(cell, "done", "error") == "done"
+    canvas = cell.locator("canvas.ck-cell-plot")
+    assert canvas.get_attribute("aria-label") == "t" and painted_pixels(canvas) > 200
+    assert cell.locator("pre.ck-cell-stdout").inner_text().strip() == "after the plot"
+    assert cell.locator(".ck-cell-output > *").evaluate_all("els => els.map(e => e.tagName)") == ["CANVAS", "PRE"]
+
+    cell.locator("textarea").fill("x = 1\ny = x / 0")
+    run.click()
+    assert wait_for(cell, "done", "error") == "error"
+    traceback = cell.locator("pre.ck-cell-error").inner_text()
+    assert 'File "<code>", line 2, in <module>' in traceback
+    assert traceback.strip().endswith("ZeroDivisionError: division by zero")
+    assert cell.locator(".ck-cell-status").inner_text() == strings["status_error"]
+
+    reset.click()
+    assert cell.locator("textarea").input_value() == original
+    assert cell.locator(".ck-cell-output").is_hidden() and cell.get_attribute("data-state") == "idle"
+    assert foreign == [] and errors == []
+
+
+def test_a_long_run_stops_and_the_editor_keeps_tab_until_escape(page, site_url):
+    foreign, errors = watch(page, site_url)
+    page.goto(f"{site_url}lessons/gan/style-transfer/")
+    cell = page.locator(".ck-cell").first
+    editor = cell.locator("textarea")
+    editor.fill("")
+    editor.focus()
+    page.keyboard.type("while True:")
+    page.keyboard.press("Enter")  # keeps the block's indentation, one level in
+    page.keyboard.type("pass")
+    assert editor.input_value() == "while True:\n    pass"
+    page.keyboard.press("Shift+Tab")
+    assert editor.input_value() == "while True:\npass"
+    page.keyboard.press("Tab")
+    assert editor.input_value() == "while True:\n    pass"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")  # now Tab leaves the editor, to the Run button
+    assert page.evaluate("document.activeElement.classList.contains('ck-cell-run')")
+
+    page.keyboard.press("Enter")
+    assert wait_for(cell, "running") == "running"
+    page.wait_for_timeout(300)
+    cell.locator(".ck-cell-stop").click()
+    assert wait_for(cell, "stopped", timeout=5_000) == "stopped"
+    assert cell.locator(".ck-cell-status").inner_text() == STRINGS.ui("en", "status_stopped")
+
+    cell.locator(".ck-cell-reset").click()
+    cell.locator(".ck-cell-run").click()  # a fresh worker after the stop
+    assert wait_for(cell, "done", "error") == "done"
+    assert foreign == [] and errors == []
+
+
+def test_runnable_blocks_pass_axe(page, site_url):
+    page.goto(f"{site_url}de/lessons/gan/style-transfer/")
+    cell = page.locator(".ck-cell").first
+    cell.locator("textarea").fill("print('x')\n1 / 0")
+    cell.locator(".ck-cell-run").click()
+    wait_for(cell, "error")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    result = page.evaluate("async () => await axe.run({include: [['.ck-cell']]}, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]] == []
