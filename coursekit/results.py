@@ -19,8 +19,9 @@ from coursekit.render import manifest
 MANIFEST = manifest.MANIFEST  # under docs/
 PLACEHOLDER = re.compile(r"\{\{\s*result\s+(?P<run>[\w.-]+/[\w.=-]+)\s+(?P<key>\w+)\s*\}\}")
 RUN_FIELDS = ("steps", "wall_time_s", "seed")
-# Languages that write 1,76 for 1.76 (Slovenian pages of this course keep the point).
-DECIMAL_COMMA = {"da", "sv", "nl", "de"}
+# Languages that write 1,76 for 1.76: all of the course's translations (Slovenian orthography,
+# SP 2001, uses the decimal comma too); English keeps the point.
+DECIMAL_COMMA = {"da", "sv", "nl", "de", "sl"}
 
 
 class ResultError(ValueError):

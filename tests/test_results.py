@@ -18,8 +18,16 @@ def test_placeholders_become_values_in_each_languages_notation():
            "{{ result style-transfer/base total }} total; `{{ result x/y z }}` is code."
     assert results.fill(text, RUNS, "en") == "cFID 1.76 after 1200 steps, 123 total; `{{ result x/y z }}` is code."
     assert results.fill(text, RUNS, "de").startswith("cFID 1,76 after 1200 steps")
-    assert results.fill(text, RUNS, "sl").startswith("cFID 1.76 after")
+    assert results.fill(text, RUNS, "sl").startswith("cFID 1,76 after")
     assert results.placeholders(text) == ["gan-pytorch/dcgan cfid", "gan-pytorch/dcgan steps", "style-transfer/base total"]
+
+
+@pytest.mark.parametrize("lang", ["da", "sv", "nl", "de", "sl"])
+def test_every_translation_writes_the_decimal_comma(lang):
+    assert results.format_value(80.54, lang) == "80,54"
+    assert results.format_value(0.5, lang) == "0,50"
+    assert results.format_value(1200, lang) == "1200"  # ints and values from 100 on have no decimals
+    assert results.format_value(123.456, lang) == "123"
 
 
 @pytest.mark.parametrize("text, message", [
