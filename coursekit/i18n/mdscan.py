@@ -79,7 +79,8 @@ _INLINE_LINK = re.compile(
     r"\(\s*(?P<target><[^<>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*)"
     r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
 )
-_REF_DEF = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^<>\n]*>|\S+)", re.M)
+# `[^label]: text` is a footnote definition (the footnotes extension), not a reference to a URL.
+_REF_DEF = re.compile(r"^[ ]{0,3}\[(?P<label>(?!\^)[^\]\n]+)\]:[ \t]*(?P<target><[^<>\n]*>|\S+)", re.M)
 _TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:\s+[^<>]*?)?)\s*/?>", re.S)
 _ATTR = re.compile(r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "xlink:href"}
