@@ -11,6 +11,7 @@ code are left alone, so a page can show the syntax.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from coursekit.render import manifest
@@ -35,10 +36,20 @@ def load_runs(docs_dir: Path) -> dict[str, dict]:
 
 
 def format_value(value, decimal_mark: str = ".") -> str:
-    """An int as is; a float with two decimals (none from 100 on), with the language's decimal mark."""
+    """An int as is; a float with two decimals (none from 100 on; below 0.1 as many as its first
+    two significant digits need, so a learning rate of 0.00047 does not print as 0.00), with the
+    language's decimal mark."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    text = str(value) if isinstance(value, int) else f"{value:.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    if isinstance(value, int):
+        text = str(value)
+    elif abs(value) >= 100:
+        text = f"{value:.0f}"
+    elif value == 0 or abs(value) >= 0.1:
+        text = f"{value:.2f}"
+    else:
+        digits = 1 - math.floor(math.log10(abs(value)))
+        text = f"{value:.{digits}f}".rstrip("0")
     return text.replace(".", decimal_mark)
 
 

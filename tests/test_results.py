@@ -29,7 +29,13 @@ def test_each_language_file_gives_its_decimal_mark():
     """Locale facts are data: translations/<lang>/language.yml, not a list in the code."""
     strings = Strings(Repository(Layout.read(ROOT)))
     assert {lang: strings.decimal_mark(lang) for lang in ("en", "da", "sv", "nl", "de", "sl")} == {
-        "en": ".", "da": ",", "sv": ",", "nl": ",", "de": ",", "sl": "."}
+        "en": ".", "da": ",", "sv": ",", "nl": ",", "de": ",", "sl": ","}  # Slovenian orthography (SP 2001): the comma
+
+
+@pytest.mark.parametrize("value, shown", [(80.54, "80,54"), (0.5, "0,50"), (1200, "1200"), (123.456, "123"),
+                                          (0.001, "0,001"), (0.00047, "0,00047"), (0.0123, "0,012"), (-0.05, "-0,05")])
+def test_values_keep_their_significant_digits(value, shown):
+    assert results.format_value(value, ",") == shown
 
 
 def test_a_leftover_braces_text_stops_the_build_at_its_line():
