@@ -131,7 +131,7 @@ def test_links_images_and_anchors(site):
 def test_a_footnote_definition_is_not_a_link(site):
     body = DANISH + "\nSe artiklen[^gan].\n\n[^gan]: Ian Goodfellow m.fl., 2014. [arXiv](../../quiz/gan-final.md)\n"
     assert messages(findings_for(site, body)) == [
-        "../../quiz/gan-final.md: no such page or file on the site (docs/quiz/gan-final.md)"]  # its links are still checked
+        "../../quiz/gan-final.md: no such page or file on the site (docs/quiz/gan-final.md); did you mean ../../quiz/gan-pre.md?"]  # its links are still checked
 
 
 def test_anchor_into_another_translated_page_uses_that_translations_headings(site):
