@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursekit.demo.markup import base_url, json_for_script, python_urls
-from coursekit.strings import StringTable
+from coursekit.demo.strings import StringTable
 
 MARKER = '<div class="runnable highlight">'  # what the fence `python {.runnable}` renders to
 STRINGS = StringTable(Path(__file__).with_name("cells.yml"))

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from coursekit.demo.markup import base_url, esc, json_for_script, python_urls
-from coursekit.strings import StringTable
+from coursekit.demo.strings import StringTable
 from ganlib.lite.saturation import SaturationConfig
 
 PLACEHOLDER = '<div class="ck-loss-demo"></div>'

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursekit.demo.markup import base_url, esc, json_for_script, python_urls
-from coursekit.strings import StringTable
+from coursekit.demo.strings import StringTable
 
 PLACEHOLDER = '<div class="ck-demo"></div>'
 STRINGS = StringTable(Path(__file__).with_name("ui.yml"))
