@@ -127,6 +127,24 @@ def test_stamp_refuses_a_translation_not_touched_since_english_changed(site):
     assert stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY) == (path, True)
 
 
+def test_stamp_refuses_when_english_came_back_and_changed_again_uncommitted(site):
+    """The English text went back to the one translated (a change undone) and has now changed
+    again, not committed: the translation was not updated for that change (walk-through 2.6)."""
+    path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    commit(site, "Swedish lesson")
+    write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
+    commit(site, "English: more")
+    translate_body(path, "parar", "parar ihop")
+    commit(site, "Swedish: touched after that change")
+    write(site, "docs/lessons/gan/index.md", LESSON)
+    commit(site, "English: the change undone")
+    assert state(site, "sv", "lessons/gan/index.md") == FRESH
+    write(site, "docs/lessons/gan/index.md", LESSON + "\nAnother sentence.\n")  # not committed
+    with pytest.raises(UserError, match="has not changed since the English text changed"):
+        stamp_translation(site, "sv", "lessons/gan/index.md", today=DAY)
+
+
 def test_stamp_refuses_an_english_copy_and_force_overrides(site, capsys):
     new_translation(site, "nl", "index.md", today=dt.date(2026, 11, 1))
     commit(site, "Dutch scaffold")

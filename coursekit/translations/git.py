@@ -80,17 +80,24 @@ class History:
         return out or None
 
     def changed_away(self, path: str, blob: str) -> str | None:
-        """The first commit that replaced blob `blob` of `path` with another text, or None (never, yet)."""
+        """The commit that replaced blob `blob` of `path` with another text since `path` last
+        became `blob`, or None (not yet). A text can come back (a change undone, a branch merged):
+        only the change after its latest return counts."""
         result = self._git("log", "--reverse", "--format=%H", "--raw", "--no-abbrev", "--no-renames", "--", path)
-        commit = None
+        commit, found = None, None
         for line in result.stdout.decode("utf-8", "replace").splitlines():
             if line.startswith(":"):
                 fields = line.split()
-                if len(fields) >= 5 and fields[2] == blob and fields[3] != blob:
-                    return commit
+                if len(fields) < 5:
+                    continue
+                old, new = fields[2], fields[3]
+                if new == blob and old != blob:
+                    found = None  # `blob` is the text again: what replaced it earlier no longer counts
+                elif old == blob and new != blob and found is None:
+                    found = commit
             elif line.strip():
                 commit = line.strip()
-        return None
+        return found
 
     def contains(self, later: str, earlier: str) -> bool:
         """Whether commit `later` is `earlier` or comes after it in history."""
