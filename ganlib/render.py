@@ -50,17 +50,6 @@ _GAN_COMMON = dict(latent_dim=64, seed=0, log_every=10, checkpoint_every=100_000
 _STYLE_COMMON = dict(content="chelsea", style="immunohistochemistry", content_weight=1.0, style_weight=10.0,
                      tv_weight=0.01, seed=0, style_weights=[1.0, 10.0, 100.0], tv_weights=[0.0, 0.01, 0.1])
 SETTINGS: dict[str, dict[str, dict]] = {
-    "gan-pytorch": {
-        "full": dict(_GAN_COMMON, data="mnist", image_size=32, batch_size=128, dense_steps=5000, dcgan_steps=5000,
-                     balance_steps=3000, sample_every=250, monitor_every=250, collapse_warmup=1000,
-                     fid_samples=2000, log_every=50),
-        "cpu": dict(_GAN_COMMON, data="digits", image_size=32, batch_size=64, dense_steps=1200, dcgan_steps=1200,
-                    balance_steps=600, sample_every=100, monitor_every=100, collapse_warmup=300, fid_samples=500,
-                    log_every=20),
-        "smoke": dict(_GAN_COMMON, data="digits", image_size=16, batch_size=16, dense_steps=6, dcgan_steps=6,
-                      balance_steps=4, sample_every=3, monitor_every=3, collapse_warmup=0, fid_samples=64,
-                      log_every=2),
-    },
     # Chelsea the cat painted with the texture of a stained tissue sample: both pictures ship
     # with scikit-image. VGG-19 features need a download, so the CPU render uses random ones.
     "style-transfer": {
