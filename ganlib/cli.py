@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ganlib import render, style_cli, train_cli
+from ganlib import render, style_cli, train_cli, weights_cli
 from ganlib.cliargs import UsageError
 
 # Each command module registers its subcommands with add_arguments(subparsers), setting
@@ -17,6 +17,7 @@ from ganlib.cliargs import UsageError
 COMMAND_MODULES = [
     train_cli,  # train, sample, evaluate, train-classifier; bench train
     style_cli,  # style; bench style
+    weights_cli,  # weights get, weights list
     render,  # render (maintainers)
 ]
 
