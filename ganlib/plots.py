@@ -4,6 +4,7 @@ figure, so a notebook cell stays one line and the renderer can save the same fig
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ganlib.data import to_unit_range
@@ -23,16 +24,30 @@ def _series(run_dir: Path, kind: str, key: str) -> tuple[list[int], list[float]]
 
 
 def loss_curves(runs: dict[str, Path]):
-    """Discriminator and generator loss over the steps, one panel per run."""
+    """One column per run: the two losses over the steps (top) and the discriminator's mean
+    verdicts D(x) and D(G(z)) (bottom). Dashed lines mark where a discriminator that can only
+    guess (D = 1/2 for every image) would put them: D's loss 2 ln 2, G's ln 2, both verdicts 1/2."""
     plt = _pyplot()
-    fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.2), squeeze=False, sharey=True)
-    for ax, (label, run_dir) in zip(axes[0], runs.items()):
-        for key, name in (("loss_d", "D loss"), ("loss_g", "G loss")):
-            ax.plot(*_series(run_dir, "train", key), label=name)
-        ax.set_title(label)
-        ax.set_xlabel("step")
-        ax.grid(alpha=0.3)
-    axes[0][0].legend()
+    fig, axes = plt.subplots(2, len(runs), figsize=(4.2 * len(runs), 5.6), squeeze=False, sharex="col", sharey="row")
+    for column, (label, run_dir) in enumerate(runs.items()):
+        losses, verdicts = axes[0][column], axes[1][column]
+        for key, name, color, guess, guess_name in (("loss_d", "D loss", "tab:blue", 2 * math.log(2), "2 ln 2"),
+                                                    ("loss_g", "G loss", "tab:orange", math.log(2), "ln 2")):
+            losses.plot(*_series(run_dir, "train", key), label=name, color=color)
+            losses.axhline(guess, color=color, linestyle="--", linewidth=1, label=guess_name)
+        for key, name, color in (("d_real", "D(x), real images", "tab:green"),
+                                 ("d_fake", "D(G(z)), generated images", "tab:red")):
+            verdicts.plot(*_series(run_dir, "train", key), label=name, color=color)
+        verdicts.axhline(0.5, color="grey", linestyle="--", linewidth=1, label="1/2: D can only guess")
+        losses.set_title(label)
+        verdicts.set_xlabel("step")
+        verdicts.set_ylim(0, 1)
+        for ax in (losses, verdicts):
+            ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("loss")
+    axes[1][0].set_ylabel("D's mean verdict")
+    axes[0][0].legend(fontsize="small")
+    axes[1][0].legend(fontsize="small")
     fig.tight_layout()
     return fig
 
@@ -83,6 +98,24 @@ def final_grids(runs: dict[str, Path]):
         ax.imshow(Image.open(Path(run_dir) / "samples" / "final.png").convert("L"), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
         ax.set_title(label)
         ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def by_seed(arms: dict[str, list[float]], label: str):
+    """One value per seed for each arm of an experiment: a dot per seed, a bar at their mean."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(1.9 * len(arms) + 1.2, 3.2))
+    for x, (arm, values) in enumerate(arms.items()):
+        ax.scatter([x] * len(values), values, color="tab:blue", zorder=3, label="one seed" if x == 0 else None)
+        mean = sum(values) / len(values)
+        ax.hlines(mean, x - 0.25, x + 0.25, color="black", linewidth=2, label="mean" if x == 0 else None)
+    ax.set_xticks(range(len(arms)), list(arms))
+    ax.set_xlim(-0.6, len(arms) - 0.4)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(label)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
 

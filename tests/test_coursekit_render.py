@@ -21,7 +21,7 @@ from coursekit.render.publish import NOTEBOOKS, check_notebook, render_notebook,
 # Notebooks that still call ganlib.render in learners' cells, rendered by `ganlib render` until
 # phase 2 of the notebooks issue converts them. Remove each name when its notebook is converted:
 # test_the_phase_2_exceptions_are_still_needed fails once a listed notebook is clean.
-PHASE_2 = {"gan-pytorch", "style-transfer"}
+PHASE_2 = {"style-transfer"}
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 SETTINGS = {"tiny": {"full": {"steps": 9}, "cpu": {}, "smoke": {"steps": 3}}}
 

@@ -28,7 +28,7 @@ def ui(lang: str, key: str) -> str:
 NOTEBOOKS = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 STORED = sorted([*(ROOT / "docs" / "notebooks").glob("*.ipynb"), *(ROOT / "translations").glob("*/notebooks/*.ipynb")])
 # Converted in phase 2 of the notebooks issue (their install cells still name a repository); remove then.
-PHASE_2 = {"gan-pytorch.ipynb", "style-transfer.ipynb"}
+PHASE_2 = {"style-transfer.ipynb"}
 # A repository address: a code host, or anything pip would clone.
 REPOSITORY = re.compile(r"(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+|git\+[a-z]+://", re.I)
 
@@ -158,3 +158,22 @@ def test_each_languages_notebook_page_has_its_prose_and_the_shared_pictures(buil
         assert title in html, f"{lang}: {rel} does not show its own title {title!r}"
         shown = len(re.findall(r'<img[^>]+src="data:image/(?:png|jpeg);base64,', html))
         assert shown >= pictures, f"{lang}: {rel} shows {shown} of the {pictures} English output pictures"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "docs" / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_the_install_cell_installs_nothing_colab_already_has(path):
+    """The install cell names an extra of pyproject.toml with lower bounds only: a pinned torch
+    (the `ml` extra) would replace Colab's own CUDA build of it."""
+    import tomllib
+
+    cell = install_cell(json.loads(path.read_text(encoding="utf-8")))
+    if cell is None:
+        pytest.skip(f"{path.name} has no install cell")
+    requirement = cell["metadata"]["coursekit"]["install"]
+    match = re.fullmatch(r"gan-course(?:\[(\w+)\])?", requirement)
+    assert match, f"{path.name}: install {requirement!r} is not the course package"
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    wanted = extras.get(match.group(1), []) if match.group(1) else []
+    assert match.group(1) is None or match.group(1) in extras, f"{path.name}: no extra {match.group(1)!r} in pyproject.toml"
+    pinned = [r for r in wanted if re.search(r"==|<|~=", r)]
+    assert not pinned, f"{path.name} installs gan-course[{match.group(1)}], which pins {pinned}"

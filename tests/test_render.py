@@ -136,7 +136,7 @@ def test_a_failing_notebook_changes_nothing(tiny_repo, monkeypatch):
 
 def test_mode_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(render.ENV_MODE, "smoke")
-    assert render.settings("gan-pytorch")["dcgan_steps"] == render.SETTINGS["gan-pytorch"]["smoke"]["dcgan_steps"]
+    assert render.settings("style-transfer")["steps"] == render.SETTINGS["style-transfer"]["smoke"]["steps"]
     monkeypatch.setenv(render.ENV_MODE, "fast")
     with pytest.raises(ValueError, match="GANLIB_RENDER='fast' is not a render mode"):
         render.mode()
