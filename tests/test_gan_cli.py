@@ -146,3 +146,32 @@ def test_mnist_placed_offline_trains_and_is_scored_by_the_shipped_classifier(tmp
     assert status == 0, err
     evals = [r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r.get("kind") == "eval"]
     assert evals and evals[-1]["cfid"] > 0  # scored: a classifier for MNIST was found
+
+
+def test_help_and_the_command_list_load_no_torch():
+    """`ganlib train --help` and `ganlib --help` build no other command's options, and train's are
+    made from ganlib.config, which imports no torch: they print in a fraction of a second."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom ganlib.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')")
+    for args, shown in ((["train", "--help"], "--minibatch-std"), (["--help"], "train-classifier")):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True).stdout
+        assert shown in out and out.strip().endswith("NO TORCH"), args
+
+
+def test_building_one_command_gives_it_the_same_options_as_the_whole_parser():
+    import argparse
+
+    from ganlib.cli import build_parser
+
+    def options(parser, command):
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+        return sorted(flag for action in sub._actions for flag in action.option_strings)
+
+    whole = build_parser()
+    for command in ("train", "sample", "style", "render"):
+        assert options(build_parser(command), command) == options(whole, command)
+    assert options(build_parser("train"), "style") == ["--help", "-h"]  # listed, options not built
