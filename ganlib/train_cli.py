@@ -142,12 +142,16 @@ def add_arguments(sub) -> None:
 
 
 def add_bench_command(bench_sub) -> None:
-    """Register `ganlib bench train` on the `bench` subparsers."""
-    from ganlib import bench_train
+    """Register `ganlib bench train` and `ganlib bench process` on the `bench` subparsers."""
+    from ganlib import bench_process, bench_train
 
     p = bench_sub.add_parser("train", help="images/s of the optimised training path against the reference recipe")
     bench_train.add_arguments(p)
     p.set_defaults(func=bench_train.run_cli)
+    p = bench_sub.add_parser("process", help="a short ganlib train run against pytorch/examples' dcgan/main.py, "
+                                             "each timed as a whole process")
+    bench_process.add_arguments(p)
+    p.set_defaults(func=bench_process.run_cli)
 
 
 # ---------------------------------------------------------------------------------------------
