@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ganlib import render, style_cli, train_cli
+from ganlib import render, style_cli, train_cli, weights_cli
 from ganlib.cliargs import UsageError
 
 # Each command module names its subcommands in COMMANDS ({name: one-line help}) and registers them
@@ -18,6 +18,7 @@ from ganlib.cliargs import UsageError
 COMMAND_MODULES = [
     train_cli,  # train, sample, evaluate, train-classifier; bench train
     style_cli,  # style; bench style
+    weights_cli,  # weights get, weights list
     render,  # render (maintainers)
 ]
 
