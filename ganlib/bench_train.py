@@ -9,7 +9,7 @@ like with like on whatever machine runs it.
   batch (Resize, CenterCrop, ToTensor, Normalize), D's real and fake losses back-propagated
   separately, and the losses read back to the host every step.
 * optimized, `ganlib.train.train` itself, whose loop runs `ganlib.step.gan_step`: uint8 images
-  resident on the device, channels_last, bf16 autocast on CUDA, fused Adam, BCE on logits, D
+  resident on the device, channels_last, bf16 autocast (CUDA, CPUs with AMX), fused Adam, BCE on logits, D
   frozen during G's update, the host synchronised only at log steps, and optionally torch.compile.
   The baseline stays an independent, plain implementation: it is what ganlib is measured against.
 
@@ -41,7 +41,7 @@ from ganlib import data as gdata
 from ganlib import metrics
 from ganlib.cliargs import UsageError, count, positive_int, weight
 from ganlib.models import IMAGE_SIZES, build_models
-from ganlib.runinfo import DeviceError, describe_device, resolve_device, synchronize, versions
+from ganlib.runinfo import DeviceError, describe_device, fast_bf16, resolve_device, synchronize, versions
 from ganlib.train import TrainConfig, train
 
 
@@ -255,7 +255,7 @@ def _recipe(cfg: TrainConfig) -> str:
 
 def _optimizations(device: torch.device, cfg: BenchConfig) -> str:
     parts = ["uint8 data in memory", "channels_last", "fused Adam", "BCE on logits", "D frozen in G step"]
-    if device.type == "cuda":
+    if fast_bf16(device):
         parts.insert(2, "bf16 autocast")
     if cfg.compile:
         parts.append("torch.compile")

@@ -47,7 +47,7 @@ class TrainConfig:
     ema_decay: float = 0.0  # EMA of G's weights for sampling (e.g. 0.999); 0 turns it off
     # Speed and reproducibility
     device: str = "auto"  # auto | cpu | cuda | cuda:N
-    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
+    amp: bool = True  # bf16 autocast where the device computes bf16 natively (CUDA; CPUs with AMX)
     channels_last: bool = True  # conv models only
     compile: bool = False  # torch.compile the networks (slow start, faster steps on GPUs)
     deterministic: bool | None = None  # None: on for CPU, off for CUDA

@@ -39,7 +39,7 @@ from ganlib import distributed, metrics
 from ganlib.config import RESUME_CHANGEABLE, ConfigError, TrainConfig
 from ganlib.models import build_models
 from ganlib.rundir import GRID_IMAGES, RunDir, RunLog, default_path
-from ganlib.runinfo import resolve_device
+from ganlib.runinfo import fast_bf16, resolve_device
 from ganlib.step import StepStats, gan_step
 
 class TrainingDiverged(Exception):
@@ -113,7 +113,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     if is_main:
         run.write_config(model_config)
     G_sync, D_sync, D_frozen = _fast_modules(nets, cfg, device, world)
-    amp = device.type == "cuda" and cfg.amp
+    amp = cfg.amp and fast_bf16(device)  # bf16 only where the hardware computes it natively
     watch = _Watcher(cfg, run, log, nets, images, device, amp, start_step) if is_main else None
     checkpoints = _Checkpoints(run, nets, noise, model_config, cfg.keep_checkpoints, device, is_main)
     window = _LogWindow(device, start_step, images_per_step=cfg.batch_size * cfg.d_steps * world)

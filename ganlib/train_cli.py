@@ -37,7 +37,7 @@ _HELP = {
     "label_smoothing": "one-sided label smoothing: real targets become 1 - this",
     "ema_decay": "keep an exponential moving average of G's weights with this decay (e.g. 0.999; 0: off)",
     "device": "auto, cpu, cuda or cuda:N",
-    "amp": "bf16 autocast on CUDA",
+    "amp": "bf16 autocast on CUDA GPUs and on CPUs with AMX (elsewhere fp32 regardless)",
     "channels_last": "channels_last memory format for conv models",
     "compile": "torch.compile the networks",
     "deterministic": "deterministic algorithms (default: on for CPU, off for CUDA)",

@@ -279,3 +279,22 @@ def test_sample_grids_draw_only_the_images_they_show(tmp_path, monkeypatch):
     train(tiny(tmp_path, steps=4, sample_every=4, monitor_every=2, out=str(tmp_path / "monitored")),
           images=white_images())
     assert sorted(batches) == [64, 64, 64, 256, 256]
+
+
+@pytest.mark.parametrize("amx, amp, expected", [(True, True, True), (False, True, False), (True, False, False)])
+def test_cpu_steps_use_bf16_only_where_the_cpu_computes_it(tmp_path, monkeypatch, amx, amp, expected):
+    """bf16 autocast on a CPU only with AMX (elsewhere it is emulated, slower than fp32), and never
+    with --no-amp."""
+    import ganlib.train as gtrain
+
+    seen = []
+    real_step = gtrain.gan_step
+
+    def recording_step(G, D, opt_g, opt_d, real, z, **options):
+        seen.append(options["amp"])
+        return real_step(G, D, opt_g, opt_d, real, z, **options)
+
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
+    monkeypatch.setattr(gtrain, "gan_step", recording_step)
+    train(tiny(tmp_path, steps=2, amp=amp, device="cpu"), images=white_images())
+    assert seen == [expected, expected]
