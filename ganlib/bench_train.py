@@ -9,15 +9,20 @@ like with like on whatever machine runs it.
   batch (Resize, CenterCrop, ToTensor, Normalize), D's real and fake losses back-propagated
   separately, and the losses read back to the host every step.
 * optimized, `ganlib.train.train` itself, whose loop runs `ganlib.step.gan_step`: uint8 images
-  resident on the device, channels_last, bf16 autocast on CUDA, fused Adam, BCE on logits, D
+  resident on the device, channels_last, bf16 autocast (CUDA, CPUs with AMX), fused Adam, BCE on logits, D
   frozen during G's update, the host synchronised only at log steps, and optionally torch.compile.
   The baseline stays an independent, plain implementation: it is what ganlib is measured against.
 
 Throughput is images per second through the discriminator's real branch, taken after warm-up steps
 (compilation and cuDNN autotuning excluded), best of `--repeats` alternating rounds so a busy
-machine penalises neither side more. With `--fid-seconds T` each path also trains from scratch for
-T seconds of wall-clock time and the generators are compared by cFID (digit-classifier features;
-not comparable with Inception FID).
+machine penalises neither side more. Both sides then train the same recipe (batch size, learning
+rate, no EMA), so the ratio is speed alone.
+
+With `--fid-seconds T` each side also trains from scratch for T seconds of wall-clock time with its
+own recipe, and the generators are compared by cFID (digit-classifier features; not comparable with
+Inception FID), from the same number of samples on both sides: the baseline the reference recipe
+(`--batch-size`, `--lr`), ganlib its defaults (`TrainConfig`: learning rates, batch size, EMA
+generator, ...) on the same networks. That compares what a learner gets per second from each.
 """
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ from ganlib import data as gdata
 from ganlib import metrics
 from ganlib.cliargs import UsageError, count, positive_int, weight
 from ganlib.models import IMAGE_SIZES, build_models
-from ganlib.runinfo import DeviceError, describe_device, resolve_device, synchronize, versions
+from ganlib.runinfo import DeviceError, describe_device, fast_bf16, resolve_device, synchronize, versions
 from ganlib.train import TrainConfig, train
 
 
@@ -175,6 +180,17 @@ def _optimized_config(cfg: BenchConfig, channels: int, device: torch.device, out
                        eval_every=0, monitor_every=0, quiet=True, **extra)
 
 
+def default_recipe_config(cfg: BenchConfig, channels: int, device: torch.device, out: Path,
+                          seconds: float) -> TrainConfig:
+    """ganlib's own recipe (every TrainConfig default: learning rates, batch size, EMA, ...) on the
+    benchmark's networks, trained for `seconds`."""
+    return TrainConfig(data="digits", image_size=cfg.image_size, channels=channels, arch="dcgan",
+                       latent_dim=cfg.latent_dim, g_width=cfg.width, d_width=cfg.width, device=str(device),
+                       compile=cfg.compile, deterministic=False, seed=cfg.seed, out=str(out), steps=10**9,
+                       time_limit=seconds, log_every=10**9, sample_every=10**9, checkpoint_every=10**9,
+                       eval_every=0, monitor_every=0, quiet=True)
+
+
 def run_benchmark(cfg: BenchConfig, log=print) -> dict:
     device = resolve_device(cfg.device)
     channels = 1
@@ -211,21 +227,35 @@ def run_benchmark(cfg: BenchConfig, log=print) -> dict:
             scorer = metrics.FeatureScorer(metrics.load_classifier(clf_path, device), images)
             g_base, steps_base = baseline_train(cfg, files, channels, device, seconds=cfg.fid_seconds)
             fid_base = scorer.score(metrics.generate(g_base, cfg.fid_samples, cfg.latent_dim, device, cfg.seed))
-            run = train(_optimized_config(cfg, channels, device, tmp / "opt-fid", steps=10**9,
-                                          time_limit=cfg.fid_seconds), images=images)
-            fid_opt = scorer.score(metrics.generate(run.generator, cfg.fid_samples, cfg.latent_dim, device, cfg.seed))
-            result["equal_time"] = {"seconds": cfg.fid_seconds,
+            recipe = default_recipe_config(cfg, channels, device, tmp / "opt-fid", cfg.fid_seconds)
+            run = train(recipe, images=images)
+            sampler = run.generator_ema if run.generator_ema is not None else run.generator
+            fid_opt = scorer.score(metrics.generate(sampler, cfg.fid_samples, cfg.latent_dim, device, cfg.seed))
+            result["equal_time"] = {"seconds": cfg.fid_seconds, "seed": cfg.seed, "fid_samples": cfg.fid_samples,
                                     "baseline": {"steps": steps_base, "cfid": fid_base["cfid"], "ckid": fid_base["ckid"]},
-                                    "optimized": {"steps": run.step, "cfid": fid_opt["cfid"], "ckid": fid_opt["ckid"]},
+                                    "optimized": {"steps": run.step, "cfid": fid_opt["cfid"], "ckid": fid_opt["ckid"],
+                                                  "recipe": _recipe(recipe)},
+                                    "cfid_ratio": fid_opt["cfid"] / fid_base["cfid"],
                                     "note": metrics.FID_DISCLAIMER}
-            log(f"after {cfg.fid_seconds:g} s of training each: baseline {steps_base} steps, cFID {fid_base['cfid']:.2f}; "
-                f"optimized {run.step} steps, cFID {fid_opt['cfid']:.2f} ({metrics.FID_DISCLAIMER})")
+            log(f"after {cfg.fid_seconds:g} s of training each (seed {cfg.seed}, {cfg.fid_samples} samples each): "
+                f"baseline {steps_base} steps, cFID {fid_base['cfid']:.2f}; optimized {run.step} steps "
+                f"({_recipe(recipe)}), cFID {fid_opt['cfid']:.2f}: {fid_opt['cfid'] / fid_base['cfid']:.2f} of the "
+                f"baseline's ({metrics.FID_DISCLAIMER})")
     return result
+
+
+def _recipe(cfg: TrainConfig) -> str:
+    """The recipe fields of a config, as `batch 64, lr_g 0.0002, ...`."""
+    parts = [f"batch {cfg.batch_size}", f"lr_g {cfg.lr_g:g}", f"lr_d {cfg.lr_d:g}", f"beta1 {cfg.beta1:g}"]
+    parts += [f"{name} {getattr(cfg, name):g}" for name in ("ema_decay", "minibatch_std", "label_smoothing",
+                                                             "d_skip_below") if getattr(cfg, name)]
+    parts += [name for name in ("spectral_norm",) if getattr(cfg, name)]
+    return ", ".join(parts)
 
 
 def _optimizations(device: torch.device, cfg: BenchConfig) -> str:
     parts = ["uint8 data in memory", "channels_last", "fused Adam", "BCE on logits", "D frozen in G step"]
-    if device.type == "cuda":
+    if fast_bf16(device):
         parts.insert(2, "bf16 autocast")
     if cfg.compile:
         parts.append("torch.compile")
@@ -250,7 +280,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default=d.device, help="auto, cpu or cuda (default auto)")
     p.add_argument("--compile", action="store_true", help="torch.compile in the optimized path")
     p.add_argument("--fid-seconds", type=weight, default=d.fid_seconds,
-                   help="also train each path this many seconds and compare cFID (default 0: skip)")
+                   help="also train each path this many seconds, each with its own recipe, and compare cFID "
+                        "(default 0: skip)")
+    p.add_argument("--fid-samples", type=positive_int, default=d.fid_samples,
+                   help=f"generated images per cFID, the same for both paths (default {d.fid_samples})")
+    p.add_argument("--seed", type=int, default=d.seed, help=f"seed of both paths (default {d.seed})")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
 
 
@@ -261,7 +295,8 @@ def run_cli(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     cfg = BenchConfig(image_size=args.image_size, batch_size=args.batch_size, width=args.width, steps=args.steps,
                       warmup=args.warmup, repeats=args.repeats, workers=args.workers, device=args.device,
-                      compile=args.compile, fid_seconds=args.fid_seconds)
+                      compile=args.compile, fid_seconds=args.fid_seconds, fid_samples=args.fid_samples,
+                      seed=args.seed)
     if cfg.batch_size > 1797:
         raise UsageError(f"--batch-size {cfg.batch_size} exceeds the 1797 digits images")
     result = run_benchmark(cfg, log=lambda m: print(m, flush=True))

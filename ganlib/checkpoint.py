@@ -20,7 +20,9 @@ import torch
 FORMAT = "ganlib-gan-checkpoint"
 VERSION = 1
 # Fields that fix the networks' shapes: a checkpoint only fits a model built with the same values.
-MODEL_FIELDS = ("arch", "image_size", "channels", "latent_dim", "g_width", "d_width", "spectral_norm")
+MODEL_FIELDS = ("arch", "image_size", "channels", "latent_dim", "g_width", "d_width", "spectral_norm", "minibatch_std")
+# What a model field meant in checkpoints written before it existed.
+FIELD_DEFAULTS = {"minibatch_std": 0}
 _STEP_FILE = re.compile(r"step_(\d+)\.pt$")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read the process umask (only settable), so new files get ordinary permissions
@@ -91,9 +93,13 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
     return found[-1] if found else None
 
 
+def checkpoint_path(run_dir: Path, step: int) -> Path:
+    return checkpoint_dir(run_dir) / f"step_{step:07d}.pt"
+
+
 def save_checkpoint(run_dir: Path, step: int, payload: dict, keep: int) -> Path:
     """Write checkpoints/step_<step>.pt atomically and delete all but the newest `keep`."""
-    path = checkpoint_dir(run_dir) / f"step_{step:07d}.pt"
+    path = checkpoint_path(run_dir, step)
     atomic_torch_save({"format": FORMAT, "version": VERSION, "step": step, **payload}, path)
     for old in list_checkpoints(run_dir)[:-max(1, keep)]:
         old.unlink(missing_ok=True)
@@ -124,8 +130,11 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
 
 def config_mismatch(saved: dict, wanted: dict, fields=MODEL_FIELDS) -> list[str]:
     """Descriptions of the fields whose values differ, e.g. "image_size: checkpoint 32, config 64"."""
-    return [f"{k}: checkpoint {saved.get(k)!r}, config {wanted.get(k)!r}"
-            for k in fields if saved.get(k) != wanted.get(k)]
+    def value(config: dict, k: str):
+        return config.get(k, FIELD_DEFAULTS.get(k))
+
+    return [f"{k}: checkpoint {value(saved, k)!r}, config {value(wanted, k)!r}"
+            for k in fields if value(saved, k) != value(wanted, k)]
 
 
 def check_compatible(checkpoint: dict, wanted: dict, fields=MODEL_FIELDS) -> None:

@@ -7,13 +7,16 @@ Sources, chosen by a short name:
 * `mnist`, `fashion-mnist`, `cifar10`: through torchvision, downloaded into a cache folder; offline,
   the error says which files to place where.
 * `folder:PATH`: the learner's own images (jpg, png, webp, bmp; subfolders too), centre-cropped and
-  resized. Unreadable files are skipped and reported; no usable image at all is an error.
+  resized. Unreadable files are skipped and reported; no usable image at all is an error. The
+  decoded tensor is cached (see `FolderCache`), so the next run on the same folder skips decoding.
 
 Decoding happens once. Each batch is then a gather from the uint8 tensor plus one conversion to
 [-1, 1] floats, so the input pipeline costs next to nothing next to the networks.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from ganlib.config import native_channels
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 TORCHVISION_SETS = ("mnist", "fashion-mnist", "cifar10")
@@ -34,6 +39,12 @@ MAX_SOURCE_PIXELS = 120_000_000
 
 class DataError(Exception):
     """The data cannot be loaded as asked; the message says what to do."""
+
+
+def cache_dir() -> Path:
+    """ganlib's cache folder: $GANLIB_CACHE, else ~/.cache/ganlib (classifiers, decoded folders)."""
+    env = os.environ.get("GANLIB_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "ganlib"
 
 
 def default_data_dir() -> Path:
@@ -155,9 +166,10 @@ def load_torchvision_uint8(name: str, root: Path, download: bool = True) -> torc
 class FolderReport:
     loaded: int
     skipped: list[tuple[str, str]]  # (file, reason)
+    cached: bool = False  # read from the FolderCache instead of decoded
 
     def summary(self, first: int = 5) -> str:
-        text = f"{self.loaded} images loaded"
+        text = f"{self.loaded} images loaded" + (" (decoded by an earlier run, from the cache)" if self.cached else "")
         if self.skipped:
             names = ", ".join(f"{Path(f).name} ({why})" for f, why in self.skipped[:first])
             more = f", and {len(self.skipped) - first} more" if len(self.skipped) > first else ""
@@ -191,9 +203,13 @@ def find_image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
 
 
-def load_folder_uint8(folder: Path, size: int, channels: int, workers: int | None = None
-                      ) -> tuple[torch.Tensor, FolderReport]:
-    """Every usable image under `folder` as (N, C, size, size) uint8, plus what was skipped."""
+def load_folder_uint8(folder: Path, size: int, channels: int, workers: int | None = None,
+                      cache: FolderCache | None = None) -> tuple[torch.Tensor, FolderReport]:
+    """Every usable image under `folder` as (N, C, size, size) uint8, plus what was skipped.
+
+    With a `cache`, a folder decoded before at this size comes from it while no file has changed;
+    otherwise the result is decoded and stored there for the next run.
+    """
     from PIL import Image
 
     folder = Path(folder)
@@ -202,6 +218,9 @@ def load_folder_uint8(folder: Path, size: int, channels: int, workers: int | Non
     files = find_image_files(folder)
     if not files:
         raise DataError(f"no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) found under {folder}")
+    key = cache.key(folder, files, size, channels) if cache is not None else None
+    if cache is not None and (hit := cache.load(folder, key, size, channels)) is not None:
+        return hit
 
     def attempt(path: Path):
         try:
@@ -221,12 +240,70 @@ def load_folder_uint8(folder: Path, size: int, channels: int, workers: int | Non
     if not arrays:
         raise DataError(f"none of the {len(files)} image files under {folder} could be read ({report.summary()})")
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+    if cache is not None:
+        cache.save(folder, key, size, channels, images, report)
     return images, report
 
 
-def native_channels(name: str) -> int:
-    """Channels a source has before any conversion (folders: colour)."""
-    return 1 if name in ("digits", "mnist", "fashion-mnist") else 3
+class FolderCache:
+    """Decoded image folders, one file per (folder, size, channels) in `root`.
+
+    `load_images` keeps it in ganlib's cache folder (`cache_dir()/folders`): not in the learner's
+    image folder, which is theirs and may be read-only or synced, and not in the run folder, which
+    is new for every run, so nothing there would ever be read again. An entry is used only while
+    its key matches: the relative path, byte size and modification time of every image file, the
+    size and channels asked for, the Pillow version and FORMAT_VERSION. A file added, removed,
+    edited or touched makes the folder decode again and replaces the entry, so a folder keeps at
+    most one entry per size and channel count.
+    """
+
+    FORMAT = "ganlib-folder-cache"
+    FORMAT_VERSION = 1  # raise it when decoding changes, so older entries are decoded again
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def entry(self, folder: Path, size: int, channels: int) -> Path:
+        name = hashlib.sha256(f"{Path(folder).resolve()}|{size}|{channels}".encode()).hexdigest()[:32]
+        return self.root / f"{name}.pt"
+
+    def key(self, folder: Path, files: list[Path], size: int, channels: int) -> str:
+        import PIL
+
+        listing = []
+        for path in files:
+            st = path.stat()
+            listing.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+        text = json.dumps({"version": self.FORMAT_VERSION, "pillow": PIL.__version__, "size": size,
+                           "channels": channels, "files": listing})
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def load(self, folder: Path, key: str, size: int, channels: int) -> tuple[torch.Tensor, FolderReport] | None:
+        """The cached (images, report), or None when there is no entry or it is out of date."""
+        from ganlib.checkpoint import load_tensors
+
+        path = self.entry(folder, size, channels)
+        if not path.is_file():
+            return None
+        try:
+            entry = load_tensors(path)
+        except ValueError:
+            return None  # damaged (a full disk, say): decode again, and the new entry replaces it
+        if not isinstance(entry, dict) or entry.get("format") != self.FORMAT or entry.get("key") != key:
+            return None
+        images = entry["images"]
+        return images, FolderReport(len(images), [tuple(s) for s in entry["skipped"]], cached=True)
+
+    def save(self, folder: Path, key: str, size: int, channels: int, images: torch.Tensor,
+             report: FolderReport) -> None:
+        from ganlib.checkpoint import atomic_torch_save
+
+        try:
+            atomic_torch_save({"format": self.FORMAT, "key": key, "folder": str(Path(folder).resolve()),
+                               "images": images, "skipped": [list(s) for s in report.skipped]},
+                              self.entry(folder, size, channels))
+        except OSError:
+            pass  # a read-only or full cache folder only costs the next run the decoding
 
 
 def load_images(name: str, size: int, channels: int | None = None, data_dir: Path | None = None,
@@ -241,7 +318,8 @@ def load_images(name: str, size: int, channels: int | None = None, data_dir: Pat
     elif name in TORCHVISION_SETS:
         images = load_torchvision_uint8(name, Path(data_dir or default_data_dir()), download)
     elif name.startswith("folder:"):
-        images, report = load_folder_uint8(Path(name[len("folder:"):]).expanduser(), size, channels)
+        images, report = load_folder_uint8(Path(name[len("folder:"):]).expanduser(), size, channels,
+                                           cache=FolderCache(cache_dir() / "folders"))
         (warn if report.skipped and warn else log)(f"folder data: {report.summary()}")
     else:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")

@@ -158,14 +158,20 @@ def save_image(img: Image.Image, path: str | os.PathLike, **options) -> Path:
     return path
 
 
-def grid_image(images: torch.Tensor, nrow: int = 8) -> Image.Image:
+def grid_image(images: torch.Tensor, nrow: int = 8, gap: int = 2) -> Image.Image:
     """A batch (N, C, H, W) of grey or colour images in [-1, 1] as one picture, `nrow` per row,
-    with 2-pixel gaps."""
-    from torchvision.utils import make_grid
-
-    grid = make_grid(images.float().clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
-    array = grid.mul(255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
-    return Image.fromarray(array[:, :, 0] if images.shape[1] == 1 else array)  # make_grid repeats grey 3 times
+    with `gap` black pixels around each (the layout of torchvision's make_grid, without importing
+    torchvision into a training run)."""
+    x = images.detach().float().cpu().clamp(-1, 1).add(1).div(2)
+    n, c, h, w = x.shape
+    cols = min(nrow, n)
+    rows = -(-n // cols)
+    cells = torch.zeros(rows * cols, c, h + gap, w + gap)  # each image with its gap above and to the left
+    cells[:n, :, gap:, gap:] = x
+    grid = cells.view(rows, cols, c, h + gap, w + gap).permute(2, 0, 3, 1, 4).reshape(c, rows * (h + gap), cols * (w + gap))
+    grid = torch.nn.functional.pad(grid, (0, gap, 0, gap))  # and the gap after the last row and column
+    array = grid.mul(255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    return Image.fromarray(array[:, :, 0] if c == 1 else array)
 
 
 def save_grid(images: torch.Tensor, path: str | os.PathLike, nrow: int = 8) -> None:

@@ -19,7 +19,6 @@ and in downsampled pixels otherwise.
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganlib.data import to_unit_range
+from ganlib.data import cache_dir, to_unit_range
 
 CLASSIFIER_FORMAT = "ganlib-feature-classifier"
 CLASSIFIER_INPUT = 32  # every image is resized to 32x32 before the classifier
@@ -77,11 +76,6 @@ class FeatureClassifier(nn.Module):
         return self.head(self._raw_features(images))
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get("GANLIB_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "ganlib"
-
-
 # Labelled sources that stand in for a dataset: their classifier scores that dataset's images.
 SERVES = {"mnist-5k": "mnist"}
 
@@ -89,7 +83,7 @@ SERVES = {"mnist-5k": "mnist"}
 def trained_classifier_path(source: str) -> Path:
     """Where `ganlib train-classifier --data SOURCE` saves by default: in the cache, under the name
     of the dataset the classifier scores (mnist for mnist-5k)."""
-    return _cache_dir() / "classifiers" / f"{SERVES.get(source, source)}_classifier.pt"
+    return cache_dir() / "classifiers" / f"{SERVES.get(source, source)}_classifier.pt"
 
 
 def classifier_path(dataset: str) -> Path | None:

@@ -11,14 +11,18 @@ Two families, both for square images of size 16, 28, 32, 64 or 128, grey (1 chan
 Every discriminator returns one raw logit per image (no Sigmoid): the losses use
 `binary_cross_entropy_with_logits`, which is numerically stable and allowed under autocast.
 Generators end in Tanh, so images live in [-1, 1].
+
+With `minibatch_std=G` a discriminator also sees, just before its final layer, how much its
+features vary across groups of G images (`MinibatchStd`, Karras et al. 2018). A collapsed
+generator's batch barely varies, real batches do, so D can tell them apart and G is pushed back
+towards variety.
 """
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-IMAGE_SIZES = (16, 28, 32, 64, 128)
-ARCHITECTURES = ("dcgan", "dense")
+from ganlib.config import ARCHITECTURES, IMAGE_SIZES  # noqa: F401 (the choices, named where no torch is needed)
 
 
 def base_size(image_size: int) -> int:
@@ -64,6 +68,39 @@ def _maybe_sn(layer: nn.Module, spectral: bool) -> nn.Module:
     return nn.utils.parametrizations.spectral_norm(layer) if spectral else layer
 
 
+def minibatch_std(x: torch.Tensor, group_size: int = 4) -> torch.Tensor:
+    """`x` (N, C, ...) with one more channel: each image's group's feature spread.
+
+    The batch is split into groups of `group_size` images (image i joins group i mod N/G, so
+    neighbours in the batch land in different groups). Within a group, every feature's standard
+    deviation over the G images is taken and averaged over all features and positions: one number
+    per group, appended to each of its images as a constant channel (or a constant feature for
+    dense layers). When N is not a multiple of `group_size`, the largest group size that divides
+    N is used.
+    """
+    n = x.shape[0]
+    g = max(d for d in range(1, min(group_size, n) + 1) if n % d == 0)
+    y = x.float().reshape(g, n // g, *x.shape[1:])  # (G, N/G, C, ...): group members along dim 0
+    std = (y.var(0, unbiased=False) + 1e-8).sqrt()  # (N/G, C, ...): each feature's spread in its group
+    spread = std.flatten(1).mean(1)  # (N/G,): one number per group
+    column = spread.repeat(g).view(n, 1, *([1] * (x.dim() - 2))).expand(n, 1, *x.shape[2:])
+    return torch.cat([x, column.to(x.dtype)], 1)
+
+
+class MinibatchStd(nn.Module):
+    """`minibatch_std` as a layer: adds one channel (or one feature) to its input."""
+
+    def __init__(self, group_size: int = 4):
+        super().__init__()
+        self.group_size = group_size
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return minibatch_std(x, self.group_size)
+
+    def extra_repr(self) -> str:
+        return f"group_size={self.group_size}"
+
+
 class DCGANGenerator(nn.Module):
     def __init__(self, latent_dim: int, image_size: int, channels: int, width: int = 64):
         super().__init__()
@@ -93,7 +130,8 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    def __init__(self, image_size: int, channels: int, width: int = 64, spectral_norm: bool = False):
+    def __init__(self, image_size: int, channels: int, width: int = 64, spectral_norm: bool = False,
+                 minibatch_std: int = 0):
         super().__init__()
         side, steps = base_size(image_size), num_resolution_steps(image_size)
         stage = list(reversed(_stage_channels(width, steps)))  # narrow at full size, wide when small
@@ -107,6 +145,9 @@ class DCGANDiscriminator(nn.Module):
                 layers.append(nn.BatchNorm2d(out_ch))
             layers.append(nn.LeakyReLU(0.2, inplace=True))
             in_ch = out_ch
+        if minibatch_std:  # on the smallest map, before the final dense layer (as in ProGAN)
+            layers.append(MinibatchStd(minibatch_std))
+            in_ch += 1
         self.features = nn.Sequential(*layers)
         self.classify = nn.Sequential(nn.Flatten(), _maybe_sn(nn.Linear(in_ch * side * side, 1), spectral_norm))
 
@@ -131,13 +172,16 @@ class DenseGenerator(nn.Module):
 
 
 class DenseDiscriminator(nn.Module):
-    def __init__(self, image_size: int, channels: int, width: int = 256, spectral_norm: bool = False):
+    def __init__(self, image_size: int, channels: int, width: int = 256, spectral_norm: bool = False,
+                 minibatch_std: int = 0):
         super().__init__()
         dims = [channels * image_size * image_size, width * 4, width * 2]
         layers: list[nn.Module] = [nn.Flatten()]
         for a, b in zip(dims, dims[1:]):
             layers += [_maybe_sn(nn.Linear(a, b), spectral_norm), nn.LeakyReLU(0.2, inplace=True)]
-        layers.append(_maybe_sn(nn.Linear(dims[-1], 1), spectral_norm))
+        if minibatch_std:
+            layers.append(MinibatchStd(minibatch_std))
+        layers.append(_maybe_sn(nn.Linear(dims[-1] + bool(minibatch_std), 1), spectral_norm))
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -153,17 +197,23 @@ def build_models(
     g_width: int,
     d_width: int,
     spectral_norm: bool = False,
+    minibatch_std: int = 0,
 ) -> tuple[nn.Module, nn.Module]:
-    """A (generator, discriminator) pair, initialised as DCGAN prescribes."""
+    """A (generator, discriminator) pair, initialised as DCGAN prescribes.
+
+    minibatch_std: group size of the discriminator's minibatch-standard-deviation feature (0: none).
+    """
     base_size(image_size)  # validates the size
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 (grey) or 3 (colour), not {channels}")
+    if minibatch_std < 0 or minibatch_std == 1:
+        raise ValueError(f"minibatch_std must be 0 (off) or a group size of at least 2, not {minibatch_std}")
     if arch == "dcgan":
         gen = DCGANGenerator(latent_dim, image_size, channels, g_width)
-        disc = DCGANDiscriminator(image_size, channels, d_width, spectral_norm)
+        disc = DCGANDiscriminator(image_size, channels, d_width, spectral_norm, minibatch_std)
     elif arch == "dense":
         gen = DenseGenerator(latent_dim, image_size, channels, g_width)
-        disc = DenseDiscriminator(image_size, channels, d_width, spectral_norm)
+        disc = DenseDiscriminator(image_size, channels, d_width, spectral_norm, minibatch_std)
     else:
         raise ValueError(f"unknown architecture {arch!r}; choose one of {ARCHITECTURES}")
     dcgan_init(gen)

@@ -427,9 +427,12 @@ def check_notebook(name: str, root: Path = ROOT, timeout: int = 600, log=print) 
 # Command line
 # ---------------------------------------------------------------------------------------------
 
+COMMANDS = {"render": "execute the notebooks and pre-render docs/assets/generated/ (maintainers)"}
+
+
 def add_arguments(sub) -> None:
     """Register `ganlib render` on the `ganlib` subparsers."""
-    p = sub.add_parser("render", help="execute the notebooks and pre-render docs/assets/generated/ (maintainers)",
+    p = sub.add_parser("render", help=COMMANDS["render"],
                        description="Execute the course notebooks in place (outputs stored) and write their images "
                                    "and docs/assets/generated/manifest.json. --check runs them in smoke mode in a "
                                    "temporary folder and changes nothing.")

@@ -9,7 +9,9 @@
 
 Only rank 0 writes. Files are written whole through a temporary file, except metrics.jsonl and
 train.log, which grow a line at a time; a resumed run first cuts metrics.jsonl back to its
-checkpoint's step.
+checkpoint's step. A RunDir made with `background=True` writes sample grids and checkpoints on
+one background thread, in order, so training goes on while PNGs are encoded and checkpoints are
+serialised and flushed to disk; `wait()` returns once everything asked for is written.
 """
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ import json
 import re
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import torch
 
 from ganlib import checkpoint as ckpt
 from ganlib.images import save_grid, save_progress_animation
+
+GRID_IMAGES = 64  # images in a sample grid, 8 x 8
 
 
 def default_path(data: str, arch: str) -> Path:
@@ -35,11 +40,40 @@ def default_path(data: str, arch: str) -> Path:
 class RunDir:
     """One run's folder (see the module docstring for what it holds)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, background: bool = False):
         self.path = Path(path)
         self.config_file = self.path / "config.json"
         self.metrics_file = self.path / "metrics.jsonl"
         self.samples = self.path / "samples"
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="ganlib-write") if background else None
+        self._pending: list[Future] = []
+
+    # -- background writes -----------------------------------------------------------------------
+    def _write(self, write, *args) -> None:
+        """Run write(*args) on the writer thread (at once without one). A failed earlier write
+        (a full disk, say) is raised here, at the next write, or by wait()."""
+        if self._writer is None:
+            write(*args)
+            return
+        for done in [f for f in self._pending if f.done()]:
+            self._pending.remove(done)
+            done.result()
+        self._pending.append(self._writer.submit(write, *args))
+
+    def wait(self) -> None:
+        """Block until every write asked for so far is on disk; raise the first that failed."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def close(self) -> None:
+        """wait(), then stop the writer thread."""
+        try:
+            self.wait()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown()
+                self._writer = None
 
     # -- config ----------------------------------------------------------------------------------
     def write_config(self, config: dict) -> None:
@@ -78,18 +112,36 @@ class RunDir:
         return self.samples / ("final.png" if step is None else f"step_{step:07d}.png")
 
     def save_samples(self, images: torch.Tensor, step: int | None) -> None:
-        """The first 64 of `images` (in [-1, 1]) as a grid, 8 per row."""
-        save_grid(images[:64], self.sample_file(step))
+        """The first GRID_IMAGES of `images` (in [-1, 1]) as a grid, 8 per row."""
+        self._write(save_grid, images[:GRID_IMAGES].detach().cpu(), self.sample_file(step))
 
     def save_progress_animation(self) -> None:
-        save_progress_animation(self.samples, self.samples / "progress.gif")
+        """samples/progress.gif from the grids written so far (it waits for those still being written)."""
+        self.wait()
+        self._write(save_progress_animation, self.samples, self.samples / "progress.gif")
 
     # -- checkpoints -----------------------------------------------------------------------------
     def latest_checkpoint(self) -> Path | None:
         return ckpt.latest_checkpoint(self.path)
 
     def save_checkpoint(self, step: int, payload: dict, keep: int) -> Path:
-        return ckpt.save_checkpoint(self.path, step, payload, keep)
+        """Write checkpoints/step_<step>.pt and return its path. In the background, the payload's
+        tensors are copied first (to the CPU), since training goes on changing the weights in place."""
+        if self._writer is not None:
+            payload = _cpu_copy(payload)
+        self._write(ckpt.save_checkpoint, self.path, step, payload, keep)
+        return ckpt.checkpoint_path(self.path, step)
+
+
+def _cpu_copy(value):
+    """`value` with every tensor in it (in dicts, lists, tuples) copied to the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu", copy=True)
+    if isinstance(value, dict):
+        return {k: _cpu_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cpu_copy(v) for v in value)
+    return value
 
 
 class RunLog:

@@ -29,6 +29,16 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
+def fast_bf16(device: torch.device) -> bool:
+    """Whether bf16 autocast speeds up convolutions on `device`: on CUDA GPUs, and on CPUs with AMX
+    matrix units (Intel Xeon since Sapphire Rapids), whose bf16 convolutions ran a DCGAN step
+    1.4 to 3 times faster than fp32 here. Elsewhere bf16 is emulated and slower than fp32."""
+    if device.type == "cuda":
+        return True
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", None)  # private, but the only test PyTorch offers
+    return device.type == "cpu" and amx is not None and bool(amx())
+
+
 def describe_device(device: torch.device | str) -> str:
     """"NVIDIA H100 ... (CUDA 13.0)" or "CPU: AMD EPYC ..., 2 threads". A name that is not a
     usable CUDA device ("cpu", or "auto" on a machine without one) describes the CPU."""

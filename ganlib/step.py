@@ -52,7 +52,7 @@ def gan_step(G: nn.Module, D: nn.Module, opt_g: torch.optim.Optimizer, opt_d: to
         batches each, for k updates of D per update of G (the last fakes also train G).
     label_smoothing: one-sided: D's target for real images is 1 - label_smoothing; fakes keep 0.
     d_skip_below: leave out D's update while D's loss is below this (0: never).
-    amp: bf16 autocast (for CUDA).
+    amp: bf16 autocast (where the device computes bf16 natively: CUDA, CPUs with AMX).
     G_sync, D_sync, D_frozen: what the trainer calls in place of G and D: the DDP (and compiled)
         modules whose backward passes synchronise gradients across processes, and the D of G's
         update (compiled, never DDP: none of D's gradients is needed there). Default: G and D.

@@ -12,6 +12,9 @@ from pathlib import Path
 from ganlib.cliargs import UsageError, count, positive_int, weight
 
 
+COMMANDS = {"style": "neural style transfer: repaint CONTENT in the manner of STYLE"}
+
+
 def add_arguments(sub) -> None:
     """Register `ganlib style` on the `ganlib` subparsers."""
     from ganlib.features import FEATURES
@@ -19,7 +22,7 @@ def add_arguments(sub) -> None:
 
     d = StyleConfig()
     p = sub.add_parser(
-        "style", help="neural style transfer: repaint CONTENT in the manner of STYLE",
+        "style", help=COMMANDS["style"],
         description="Optimise an image so that a CNN sees CONTENT's scene and STYLE's textures in it "
                     "(Gatys et al.). The CNN: --features vgg19 or vgg16, torchvision's ImageNet networks "
                     "(downloaded once from download.pytorch.org); vgg16-hed, VGG16 as fine-tuned for edge "

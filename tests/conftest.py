@@ -77,6 +77,21 @@ def run_ganlib(args, capsys):
     return status, out, err
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ganlib_cache(tmp_path_factory) -> Path:
+    """A fresh ganlib cache folder for the whole session (subprocesses inherit it): the tests'
+    decoded image folders stay out of ~/.cache/ganlib, and a classifier trained there earlier
+    cannot change a test's result."""
+    folder = tmp_path_factory.mktemp("ganlib-cache")
+    saved = os.environ.get("GANLIB_CACHE")
+    os.environ["GANLIB_CACHE"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("GANLIB_CACHE", None)
+    else:
+        os.environ["GANLIB_CACHE"] = saved
+
+
 @pytest.fixture(scope="session")
 def vgg16_hed_cache():
     """ganlib's cache folder holding the vgg16-hed weights, or None when they cannot be had.

@@ -83,7 +83,8 @@ def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     out_json = tmp_path / "bench.json"
     status, out, err = run_ganlib(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
                                 "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
-                                "--fid-seconds", "0.5", "--json", out_json], capsys)
+                                "--fid-seconds", "0.5", "--fid-samples", "300", "--seed", "3", "--json", out_json],
+                                capsys)
     assert status == 0, err
     result = json.loads(out_json.read_text())
     assert result["baseline_best"] > 0 and result["optimized_best"] > 0
@@ -95,7 +96,15 @@ def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     assert same_time["seconds"] == 0.5 and "not comparable with Inception FID" in same_time["note"]
     for side in ("baseline", "optimized"):
         assert same_time[side]["steps"] >= 1 and same_time[side]["cfid"] > 0
-    assert f"after 0.5 s of training each: baseline {same_time['baseline']['steps']} steps" in out
+    assert same_time["seed"] == 3 and same_time["fid_samples"] == 300
+    assert same_time["cfid_ratio"] == pytest.approx(same_time["optimized"]["cfid"] / same_time["baseline"]["cfid"])
+    # ganlib trains its own default recipe there, not the baseline's (which --batch-size 16 set).
+    from ganlib.config import TrainConfig
+
+    defaults = TrainConfig()
+    assert same_time["optimized"]["recipe"].startswith(f"batch {defaults.batch_size}, lr_g {defaults.lr_g:g}")
+    assert (f"after 0.5 s of training each (seed 3, 300 samples each): baseline {same_time['baseline']['steps']} "
+            f"steps") in out
 
 
 def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):
@@ -146,3 +155,68 @@ def test_mnist_placed_offline_trains_and_is_scored_by_the_shipped_classifier(tmp
     assert status == 0, err
     evals = [r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r.get("kind") == "eval"]
     assert evals and evals[-1]["cfid"] > 0  # scored: a classifier for MNIST was found
+
+
+def test_help_and_the_command_list_load_no_torch():
+    """`ganlib train --help` and `ganlib --help` build no other command's options, and train's are
+    made from ganlib.config, which imports no torch: they print in a fraction of a second."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom ganlib.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')")
+    for args, shown in ((["train", "--help"], "--minibatch-std"), (["--help"], "train-classifier")):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True).stdout
+        assert shown in out and out.strip().endswith("NO TORCH"), args
+
+
+def test_building_one_command_gives_it_the_same_options_as_the_whole_parser():
+    import argparse
+
+    from ganlib.cli import build_parser
+
+    def options(parser, command):
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+        return sorted(flag for action in sub._actions for flag in action.option_strings)
+
+    whole = build_parser()
+    for command in ("train", "sample", "style", "render"):
+        assert options(build_parser(command), command) == options(whole, command)
+    assert options(build_parser("train"), "style") == ["--help", "-h"]  # listed, options not built
+
+
+def test_bench_process_alternates_whole_runs_and_compares_medians(tmp_path, capsys, monkeypatch):
+    """The harness of `ganlib bench process`, with a stand-in reference program and a tiny run
+    (the real comparison trains 24 steps at 64x64 on each side)."""
+    import sys
+
+    from ganlib import bench_process
+
+    reference = tmp_path / "examples" / "dcgan" / "main.py"
+    reference.parent.mkdir(parents=True)
+    reference.write_text("import time; time.sleep(0.2)\n")
+    real_commands = bench_process.commands
+
+    def tiny_commands(script, folder, out, accel):
+        cmds = real_commands(script, folder, out, accel)
+        assert cmds["reference"][1:4] == [str(reference), "--dataset", "fake"]
+        tiny = ["--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8", "--batch-size", "8"]
+        return {"reference": [sys.executable, str(script)],
+                "ganlib": [*cmds["ganlib"][:6], *tiny, "--steps", "2", "--sample-every", "1", "--checkpoint-every", "1",
+                           "--monitor-every", "0", "--eval-every", "0", "--quiet", "--device", "cpu"]}
+
+    monkeypatch.setattr(bench_process, "commands", tiny_commands)
+    monkeypatch.setattr(bench_process, "IMAGES", 12)
+    result = bench_process.run_benchmark(bench_process.reference_script(tmp_path / "examples"), runs=1, accel=False,
+                                         log=lambda m: None, workdir=tmp_path / "work")
+    assert [len(result["seconds"][k]) for k in ("reference", "ganlib_cold", "ganlib_warm")] == [1, 1, 1]
+    assert min(result["seconds"]["reference"]) >= 0.2
+    assert result["speedup_cold"] == pytest.approx(result["median_seconds"]["reference"]
+                                                   / result["median_seconds"]["ganlib_cold"])
+    # Cold runs decode the folder; warm runs read what the untimed first run cached.
+    assert "from the cache" not in (tmp_path / "work" / "cold0" / "train.log").read_text()
+    assert "from the cache" in (tmp_path / "work" / "warm0" / "train.log").read_text()
+
+    status, _, err = run_ganlib(["bench", "process", tmp_path], capsys)
+    assert status == 2 and "holds no dcgan/main.py" in err

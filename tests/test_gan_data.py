@@ -1,5 +1,6 @@
 """Image loading: the bundled digits, the user's folders (broken files included), batching."""
 import io
+import os
 
 import numpy as np
 import pytest
@@ -133,3 +134,71 @@ def test_image_bank_epochs_are_permutations_and_ranks_disjoint():
     assert not set(a.tolist()) & set(b.tolist())
     with pytest.raises(DataError, match="fewer than one batch"):
         ImageBank(images, 11, "cpu", world_size=2)
+
+
+def _png_folder(root, count=4):
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        Image.new("RGB", (20, 20), (60 * i, 10, 200)).save(root / f"{i}.png")
+    return root
+
+
+def test_folder_cache_returns_the_decoded_images_until_a_file_changes(tmp_path, monkeypatch):
+    folder, cache = _png_folder(tmp_path / "imgs"), gdata.FolderCache(tmp_path / "cache")
+    (folder / "broken.png").write_text("not an image")
+    first, report = load_folder_uint8(folder, 8, 3, cache=cache)
+    assert not report.cached and len(report.skipped) == 1
+    decodes = []
+    monkeypatch.setattr(gdata, "_decode_image", lambda *a: decodes.append(a) or np.zeros((8, 8, 3), np.uint8))
+
+    again, report = load_folder_uint8(folder, 8, 3, cache=cache)
+    assert torch.equal(again, first) and report.cached and not decodes
+    assert [name for name, _ in report.skipped] == [str(folder / "broken.png")]  # still reported
+    assert "from the cache" in report.summary()
+
+    # Another size is another entry; the first one stays.
+    load_folder_uint8(folder, 4, 3, cache=cache)
+    assert len(decodes) == 5  # every file, the broken one included
+    decodes.clear()
+
+    # Each kind of change decodes the folder again: an edited file (new size and time), a touched
+    # file (same bytes, new time), a new file, a removed file.
+    changes = [
+        lambda: Image.new("RGB", (30, 30), (1, 2, 3)).save(folder / "0.png"),
+        lambda: os.utime(folder / "1.png", ns=(1, 1)),
+        lambda: _png_folder(folder / "sub", 1),
+        lambda: (folder / "2.png").unlink(),
+    ]
+    for change in changes:
+        change()
+        load_folder_uint8(folder, 8, 3, cache=cache)
+        assert decodes, "a changed folder must be decoded again"
+        decodes.clear()
+        load_folder_uint8(folder, 8, 3, cache=cache)  # and the new entry is used next time
+        assert not decodes
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 2  # one per (folder, size): replaced, not piled up
+
+
+def test_a_damaged_or_unwritable_folder_cache_only_costs_decoding(tmp_path):
+    folder, cache = _png_folder(tmp_path / "imgs"), gdata.FolderCache(tmp_path / "cache")
+    first, _ = load_folder_uint8(folder, 8, 3, cache=cache)
+    entry = cache.entry(folder, 8, 3)
+    entry.write_bytes(entry.read_bytes()[:100])  # cut short
+    again, report = load_folder_uint8(folder, 8, 3, cache=cache)
+    assert torch.equal(again, first) and not report.cached
+    assert load_folder_uint8(folder, 8, 3, cache=cache)[1].cached  # rewritten whole
+
+    blocked = gdata.FolderCache(tmp_path / "a-file")
+    (tmp_path / "a-file").write_text("the cache folder's name is taken by a file")
+    images, report = load_folder_uint8(folder, 8, 3, cache=blocked)
+    assert torch.equal(images, first) and not report.cached
+
+
+def test_folder_datasets_are_cached_in_ganlib_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "cache"))
+    folder = _png_folder(tmp_path / "imgs")
+    first = load_images(f"folder:{folder}", 8, 3)
+    assert len(list((tmp_path / "cache" / "folders").glob("*.pt"))) == 1
+    messages = []
+    assert torch.equal(load_images(f"folder:{folder}", 8, 3, log=messages.append), first)
+    assert "from the cache" in messages[0]

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from ganlib.models import IMAGE_SIZES, build_models, num_resolution_steps
+from ganlib.models import IMAGE_SIZES, MinibatchStd, build_models, minibatch_std, num_resolution_steps
 
 
 @pytest.mark.parametrize("arch", ["dcgan", "dense"])
@@ -56,3 +56,53 @@ def test_resolution_steps_and_bad_sizes():
         build_models("dcgan", latent_dim=8, image_size=48, channels=1, g_width=8, d_width=8)
     with pytest.raises(ValueError, match="unknown architecture"):
         build_models("vit", latent_dim=8, image_size=32, channels=1, g_width=8, d_width=8)
+
+
+def test_minibatch_std_appends_each_groups_mean_feature_spread():
+    torch.manual_seed(0)
+    x = torch.randn(4, 3, 2, 2)
+    out = minibatch_std(x, group_size=2)
+    assert out.shape == (4, 4, 2, 2) and torch.equal(out[:, :3], x)
+    # Image i is in group i mod 2: {0, 2} and {1, 3}. By hand: each feature's standard deviation
+    # over the group (divided by G, not G - 1), averaged over the 12 features.
+    for members in ([0, 2], [1, 3]):
+        spread = x[members].std(0, unbiased=False).mean()
+        for i in members:
+            assert torch.allclose(out[i, 3], spread.expand(2, 2), atol=1e-6)
+    # Dense features get one more feature; a batch not divisible by the group size uses the
+    # largest group that divides it (6 images, groups of 4 asked: groups of 3).
+    flat = torch.randn(6, 10)
+    out = minibatch_std(flat, group_size=4)
+    assert out.shape == (6, 11)
+    assert torch.allclose(out[0, 10], flat[[0, 2, 4]].std(0, unbiased=False).mean(), atol=1e-6)
+    assert torch.allclose(out[1, 10], flat[[1, 3, 5]].std(0, unbiased=False).mean(), atol=1e-6)
+    # channels_last input gives the same numbers.
+    cl = minibatch_std(x.contiguous(memory_format=torch.channels_last), 2)
+    assert torch.allclose(cl, minibatch_std(x, 2))
+
+
+@pytest.mark.parametrize("arch", ["dcgan", "dense"])
+def test_minibatch_std_lets_the_discriminator_see_a_batch_without_variety(arch):
+    """With the layer, D's verdict on an image depends on the rest of its batch: the same image
+    scores differently in a varied batch and in a batch of copies of itself. Without it (and with
+    BatchNorm in eval mode) the verdict is the image's own."""
+    torch.manual_seed(0)
+    varied = torch.rand(8, 1, 32, 32) * 2 - 1
+    copies = varied[:1].expand(8, -1, -1, -1)
+    verdicts = {}
+    for group in (0, 4):
+        _, D = build_models(arch, latent_dim=8, image_size=32, channels=1, g_width=8, d_width=8, minibatch_std=group)
+        D.eval()
+        with torch.no_grad():
+            for m in D.modules():  # weights that keep features near unit scale, as after some training
+                if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):  # (N(0, 0.02) shrinks them to ~0)
+                    torch.nn.init.kaiming_normal_(m.weight, a=0.2)
+            verdicts[group] = (D(varied)[0].item(), D(copies)[0].item())
+    assert verdicts[0][0] == pytest.approx(verdicts[0][1], abs=1e-5)
+    assert abs(verdicts[4][0] - verdicts[4][1]) > 1e-3
+    assert any(isinstance(m, MinibatchStd) for m in D.modules())
+
+
+def test_minibatch_std_group_size_must_be_at_least_two():
+    with pytest.raises(ValueError, match="minibatch_std must be 0"):
+        build_models("dcgan", latent_dim=8, image_size=32, channels=1, g_width=8, d_width=8, minibatch_std=1)

@@ -217,3 +217,84 @@ def test_the_loop_runs_the_shared_gan_step(tmp_path, monkeypatch):
     monkeypatch.setattr(gtrain, "gan_step", counting_step)
     train(tiny(tmp_path, steps=3, d_steps=2), images=white_images())
     assert batches_per_call == [2, 2, 2]  # one call per step, with d_steps real batches
+
+
+def test_checkpoints_are_written_in_the_background_from_a_copy_of_the_weights(tmp_path, monkeypatch):
+    """The loop goes on while a checkpoint is written, and the file holds the weights of its own
+    step, not those of the steps trained meanwhile."""
+    import threading
+
+    release, written, steps_while_writing = threading.Event(), threading.Event(), []
+    real_save = ckpt.save_checkpoint
+
+    def slow_save(run_dir, step, payload, keep):
+        release.wait(timeout=10)  # step 3's file is held until the loop has trained on past step 3
+        path = real_save(run_dir, step, payload, keep)
+        written.set()
+        return path
+
+    def on_step(step):
+        if 3 < step <= 5 and not written.is_set():
+            steps_while_writing.append(step)
+        if step == 5:
+            release.set()
+
+    monkeypatch.setattr(ckpt, "save_checkpoint", slow_save)
+    run = train(tiny(tmp_path, steps=6, checkpoint_every=3, keep_checkpoints=5), images=white_images(),
+                on_step=on_step)
+    assert steps_while_writing == [4, 5]  # training did not wait for step 3's file
+    at_3 = torch.load(run.run_dir / "checkpoints" / "step_0000003.pt", weights_only=True)
+    at_6 = torch.load(run.run_dir / "checkpoints" / "step_0000006.pt", weights_only=True)
+    assert at_3["step"] == 3 and at_6["step"] == 6
+    assert not all(torch.equal(at_3["generator"][k], at_6["generator"][k]) for k in at_3["generator"])
+    assert all(torch.equal(v, run.generator.state_dict()[k]) for k, v in at_6["generator"].items())
+
+
+def test_a_failed_background_write_stops_the_run_with_its_error(tmp_path, monkeypatch):
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ckpt, "save_checkpoint", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        train(tiny(tmp_path, steps=6, checkpoint_every=2), images=white_images())
+
+
+def test_sample_grids_draw_only_the_images_they_show(tmp_path, monkeypatch):
+    """A grid shows 64 images, so the generator is run on 64 noise vectors for it; only the
+    collapse monitor, which measures spread, draws all 256."""
+    from ganlib import models
+
+    batches = []
+    forward = models.DCGANGenerator.forward
+
+    def counting(self, z):
+        if not self.training:
+            batches.append(len(z))
+        return forward(self, z)
+
+    monkeypatch.setattr(models.DCGANGenerator, "forward", counting)
+    train(tiny(tmp_path, steps=4, sample_every=2), images=white_images())
+    assert batches == [64, 64, 64, 64]  # steps 0, 2, 4 and final.png
+    batches.clear()
+    train(tiny(tmp_path, steps=4, sample_every=4, monitor_every=2, out=str(tmp_path / "monitored")),
+          images=white_images())
+    assert sorted(batches) == [64, 64, 64, 256, 256]
+
+
+@pytest.mark.parametrize("amx, amp, expected", [(True, True, True), (False, True, False), (True, False, False)])
+def test_cpu_steps_use_bf16_only_where_the_cpu_computes_it(tmp_path, monkeypatch, amx, amp, expected):
+    """bf16 autocast on a CPU only with AMX (elsewhere it is emulated, slower than fp32), and never
+    with --no-amp."""
+    import ganlib.train as gtrain
+
+    seen = []
+    real_step = gtrain.gan_step
+
+    def recording_step(G, D, opt_g, opt_d, real, z, **options):
+        seen.append(options["amp"])
+        return real_step(G, D, opt_g, opt_d, real, z, **options)
+
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
+    monkeypatch.setattr(gtrain, "gan_step", recording_step)
+    train(tiny(tmp_path, steps=2, amp=amp, device="cpu"), images=white_images())
+    assert seen == [expected, expected]

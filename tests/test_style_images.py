@@ -1,5 +1,6 @@
-"""Every odd kind of input image becomes upright 8-bit RGB; bad files give one-line errors; writes are atomic."""
+"""Every odd kind of input image becomes upright 8-bit RGB; bad files give one-line errors; writes are atomic; sample grids."""
 import numpy as np
+import torch
 import pytest
 from PIL import Image
 
@@ -113,3 +114,19 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         images.save_image(Image.new("RGB", (4, 4)), target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["out.png"]
+
+
+@pytest.mark.parametrize("shape, nrow", [((64, 1, 16, 16), 8), ((10, 3, 8, 8), 4), ((3, 1, 5, 5), 8)])
+def test_sample_grids_match_torchvisions_make_grid(shape, nrow):
+    """grid_image lays images out as torchvision's make_grid does (2-pixel black gaps, rows of
+    `nrow`, [-1, 1] mapped to 0..255), pixel for pixel, grey and colour."""
+    from torchvision.utils import make_grid
+
+    from ganlib.images import grid_image
+
+    torch.manual_seed(0)
+    images = torch.rand(shape) * 2.4 - 1.2  # some values outside [-1, 1], clipped by both
+    expected = make_grid(images.clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
+    expected = expected.mul(255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    ours = np.asarray(grid_image(images, nrow))
+    assert np.array_equal(ours, expected[:, :, 0] if shape[1] == 1 else expected)
