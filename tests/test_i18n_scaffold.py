@@ -95,7 +95,7 @@ def translate_body(path, old, new):
 def test_stamp_after_updating_a_stale_translation(site):
     path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
     translate_body(path, "translated: 2026-11-01", "translated: 2026-11-01  # first version")
-    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motståndarnätverk parar")
     commit(site, "Swedish lesson")
     write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
     commit(site, "English: more")
@@ -112,7 +112,7 @@ def test_stamp_after_updating_a_stale_translation(site):
 
 def test_stamp_refuses_a_translation_not_touched_since_english_changed(site):
     path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
-    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motståndarnätverk parar")
     commit(site, "Swedish lesson")
     write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
     commit(site, "English: more")
@@ -131,7 +131,7 @@ def test_stamp_refuses_when_english_came_back_and_changed_again_uncommitted(site
     """The English text went back to the one translated (a change undone) and has now changed
     again, not committed: the translation was not updated for that change (walk-through 2.6)."""
     path = new_translation(site, "sv", "lessons/gan/index.md", today=dt.date(2026, 11, 1))
-    translate_body(path, "A generative adversarial network pairs", "Ett generativt motstridigt nätverk parar")
+    translate_body(path, "A generative adversarial network pairs", "Ett generativt motståndarnätverk parar")
     commit(site, "Swedish lesson")
     write(site, "docs/lessons/gan/index.md", LESSON + "\nMore.\n")
     commit(site, "English: more")
