@@ -35,14 +35,6 @@ def test_only_markdown_links_and_images(name):
     assert not re.search(r"<(a|img)\s", PAGES[name], re.I), name
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_code_blocks_hold_no_prose(name):
-    """Code blocks stay identical in every language, so they carry no comments to translate."""
-    for block in FENCE.finditer(PAGES[name]):
-        for line in block.group("body").splitlines():
-            assert not line.strip().startswith("#"), f"{name}: comment in a code block: {line!r}"
-
-
 def test_quizzes_open_and_close_the_lesson():
     text = PAGES["index.md"]
     pre, post = text.find("../../quiz/gan-pre.md"), text.find("../../quiz/gan-post.md")
