@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -449,7 +448,7 @@ def add_arguments(sub) -> None:
 
 
 def run_cli(args) -> int:
-    from ganlib.cliargs import UsageError
+    from ganlib.cliargs import CommandError, UsageError
 
     known = available_notebooks()
     names = args.notebook or known
@@ -468,6 +467,5 @@ def run_cli(args) -> int:
             else:
                 render_notebook(name, args.mode or default_mode(), timeout=args.timeout, commit=commit)
     except RenderError as exc:
-        print(f"ganlib: error: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc)) from None
     return 0

@@ -7,9 +7,18 @@ end, and `--save-every K` writes frames to a folder beside it, `<OUT stem>_frame
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from pathlib import Path
 
-from ganlib.cliargs import UsageError, count, positive_int, weight
+from ganlib.cliargs import Interrupted, UsageError, count, positive_int, weight
+
+
+def _say(text: str) -> None:
+    """A line above the progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(text, file=sys.stdout)
 
 
 def add_arguments(sub) -> None:
@@ -81,6 +90,7 @@ def run_style(args: argparse.Namespace) -> int:
     from ganlib import images
     from ganlib.features import WeightsError, build_features
     from ganlib.style import StyleConfigError, prepare_images, run_style_transfer
+    from ganlib.style_watch import StyleWatch
 
     output = Path(args.output)
     try:
@@ -96,7 +106,12 @@ def run_style(args: argparse.Namespace) -> int:
             def on_frame(level, evaluation, image):
                 images.save_image(images.to_image(image), frames / f"level{level + 1}_{evaluation:05d}{output.suffix}")
 
-        result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame)
+        watch = StyleWatch(content, cfg, say=_say if not args.quiet else lambda _text: None)
+        try:
+            result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame,
+                                        on_eval=watch)
+        except KeyboardInterrupt:
+            raise Interrupted(f"stopped by Ctrl-C; {watch.save_partial(output)}", signal.SIGINT) from None
         images.save_image(result.pil(), output)
     except (images.ImageError, WeightsError, StyleConfigError) as exc:
         raise UsageError(str(exc)) from None

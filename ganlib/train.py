@@ -23,6 +23,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import shlex
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,8 @@ from torch import nn
 from ganlib import checkpoint as ckpt
 from ganlib import data as gdata
 from ganlib import distributed, metrics
+from ganlib.estimate import ANNOUNCE_AFTER, StepClock, duration, round_down
+from ganlib.interrupts import StopRequest
 from ganlib.models import ARCHITECTURES, IMAGE_SIZES, build_models
 from ganlib.rundir import RunDir, RunLog, default_path
 from ganlib.runinfo import resolve_device
@@ -42,51 +46,62 @@ from ganlib.step import StepStats, gan_step
 DEFAULT_WIDTHS = {"dcgan": (32, 32), "dense": (256, 256)}
 
 
+def _option(default, help: str):
+    """A TrainConfig field; `help` is the help text of its `ganlib train` option."""
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass
 class TrainConfig:
+    """Everything a run depends on. Each field is also an option of `ganlib train` (lr_g is --lr-g),
+    and its help text below is that option's help."""
     # Data
-    data: str = "digits"  # digits | mnist | fashion-mnist | cifar10 | folder:PATH
-    data_dir: str | None = None  # download cache for torchvision sets (default ~/.cache/ganlib/datasets)
-    image_size: int = 32  # 16, 28, 32, 64 or 128
-    channels: int | None = None  # 1 grey, 3 colour; None keeps the dataset's own
+    data: str = _option("digits", "digits (bundled, offline), mnist, fashion-mnist, cifar10 (downloaded) or folder:PATH")
+    data_dir: str | None = _option(None, "download cache for mnist, fashion-mnist and cifar10 "
+                                         "(default: $GANLIB_DATA or ~/.cache/ganlib/datasets)")
+    image_size: int = _option(32, "image side in pixels")
+    channels: int | None = _option(None, "1 grey, 3 colour (default: the dataset's own)")
     # Networks
-    arch: str = "dcgan"  # dcgan | dense
-    latent_dim: int = 64
-    g_width: int | None = None  # base width; None picks the architecture's default
-    d_width: int | None = None
-    spectral_norm: bool = False  # spectral normalisation on every D layer (BatchNorm then dropped)
+    arch: str = _option("dcgan", "dcgan (transposed/strided convolutions) or dense (fully connected)")
+    latent_dim: int = _option(64, "length of the noise vector z")
+    g_width: int | None = _option(None, "generator base width (default: 32 for dcgan, 256 for dense)")
+    d_width: int | None = _option(None, "discriminator base width (default: 32 for dcgan, 256 for dense)")
+    spectral_norm: bool = _option(False, "spectral normalisation on every discriminator layer (BatchNorm is then left out)")
     # Optimisation
-    steps: int = 1500  # generator updates
-    time_limit: float = 0.0  # stop after this many seconds in the loop (0: no limit); the end is saved as usual
-    batch_size: int = 64  # per process
-    lr_g: float = 2e-4  # two time-scale update rule: G and D get their own rates
-    lr_d: float = 2e-4
-    beta1: float = 0.5
-    beta2: float = 0.999
-    d_steps: int = 1  # discriminator updates per generator update
-    d_skip_below: float = 0.0  # skip D's update while its loss is below this (0: never skip)
-    label_smoothing: float = 0.0  # one-sided: real targets become 1 - this, fake targets stay 0
-    ema_decay: float = 0.0  # EMA of G's weights for sampling (e.g. 0.999); 0 turns it off
+    steps: int = _option(1500, "generator updates in total; a resumed run continues up to this many")
+    time_limit: float = _option(0.0, "stop after this many seconds of training, saving the end as usual (default: 0, no limit)")
+    batch_size: int = _option(64, "images per batch (per process under torchrun)")
+    lr_g: float = _option(2e-4, "generator learning rate")
+    lr_d: float = _option(2e-4, "discriminator learning rate (two time-scale update rule: set it apart from --lr-g)")
+    beta1: float = _option(0.5, "Adam's beta1 for both networks")
+    beta2: float = _option(0.999, "Adam's beta2 for both networks")
+    d_steps: int = _option(1, "discriminator updates per generator update")
+    d_skip_below: float = _option(0.0, "skip the discriminator's update while its loss is below this (default: 0, never)")
+    label_smoothing: float = _option(0.0, "one-sided label smoothing: real targets become 1 minus this, fake targets stay 0")
+    ema_decay: float = _option(0.0, "draw samples from an exponential moving average of the generator's weights with "
+                                    "this decay, e.g. 0.999 (default: 0, off); sample grids and cFID then come from the average")
     # Speed and reproducibility
-    device: str = "auto"  # auto | cpu | cuda | cuda:N
-    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
-    channels_last: bool = True  # conv models only
-    compile: bool = False  # torch.compile the networks (slow start, faster steps on GPUs)
-    deterministic: bool | None = None  # None: on for CPU, off for CUDA
-    seed: int = 0
+    device: str = _option("auto", "auto (CUDA when PyTorch sees a GPU), cpu, cuda or cuda:N")
+    amp: bool = _option(True, "bf16 autocast on CUDA (ignored on the CPU)")
+    channels_last: bool = _option(True, "channels_last memory format (dcgan only)")
+    compile: bool = _option(False, "torch.compile the networks (slow start, faster steps on GPUs)")
+    deterministic: bool | None = _option(None, "deterministic algorithms (default: on for the CPU, off for CUDA)")
+    seed: int = _option(0, "random seed")
     # Output
-    out: str | None = None  # run directory; default runs/<time>-<data>-<arch>
-    log_every: int = 25
-    sample_every: int = 250
-    checkpoint_every: int = 500
-    keep_checkpoints: int = 3
-    eval_every: int = 500  # cFID/cKID when a feature classifier exists for the data (0: final only)
-    fid_samples: int = 1000
-    monitor_every: int = 100  # mode-collapse check on the fixed-noise samples (0: off)
-    collapse_threshold: float = 0.3  # warn when sample diversity < this fraction of the real data's
-    collapse_warmup: int = 300  # no collapse warnings before this step (early samples are blobs)
-    diverge_loss: float = 100.0  # a mean loss above this counts as divergence
-    quiet: bool = False  # no progress bar or info messages; warnings and errors still print
+    out: str | None = _option(None, "run folder (default: runs/<date>-<time>-<data>-<arch>)")
+    log_every: int = _option(25, "write a line to metrics.jsonl every N steps")
+    sample_every: int = _option(250, "save a sample grid of fixed noise vectors every N steps")
+    checkpoint_every: int = _option(500, "write a checkpoint every N steps (Ctrl-C writes one as well)")
+    keep_checkpoints: int = _option(3, "keep the newest N checkpoints")
+    eval_every: int = _option(500, "cFID/cKID every N steps when a feature classifier exists for the data "
+                                   "(0: at the end only)")
+    fid_samples: int = _option(1000, "generated images per cFID/cKID evaluation (0: no evaluation)")
+    monitor_every: int = _option(100, "mode-collapse check every N steps (0: off)")
+    collapse_threshold: float = _option(0.3, "warn when the samples' diversity falls below this fraction of the "
+                                             "real data's while they look like the data")
+    collapse_warmup: int = _option(300, "no collapse warnings before this step (early samples are blobs)")
+    diverge_loss: float = _option(100.0, "stop the run when a mean loss exceeds this")
+    quiet: bool = _option(False, "no progress bar or info messages (warnings and errors still print)")
 
     def resolved(self) -> "TrainConfig":
         """A copy with every 'pick for me' value (None, 'auto') made concrete."""
@@ -99,27 +114,33 @@ class TrainConfig:
                                    d_width=self.d_width or d_default, device=device, deterministic=det)
 
     def validate(self) -> None:
-        """Raise ConfigError naming the first field with an impossible value."""
+        """Raise ConfigError naming the option of the first field with an impossible value."""
         checks = [
             (self.arch in ARCHITECTURES, "arch", f"one of {', '.join(ARCHITECTURES)}"),
             (self.image_size in IMAGE_SIZES, "image_size", f"one of {', '.join(map(str, IMAGE_SIZES))}"),
             (self.channels in (None, 1, 3), "channels", "1 or 3"),
-            (self.steps >= 0, "steps", ">= 0"),
-            (self.batch_size >= 2, "batch_size", ">= 2 (BatchNorm needs two images)"),
-            (self.d_steps >= 1, "d_steps", ">= 1"),
+            (self.steps >= 1, "steps", "at least 1"),
+            (self.batch_size >= 2, "batch_size", "at least 2 (BatchNorm needs two images)"),
+            (self.d_steps >= 1, "d_steps", "at least 1"),
             (0 <= self.label_smoothing < 1, "label_smoothing", "in [0, 1)"),
             (0 <= self.ema_decay < 1, "ema_decay", "in [0, 1)"),
-            (self.latent_dim >= 1, "latent_dim", ">= 1"),
+            (self.latent_dim >= 1, "latent_dim", "at least 1"),
             (math.isfinite(self.lr_g) and self.lr_g > 0, "lr_g", "a finite number > 0"),
             (math.isfinite(self.lr_d) and self.lr_d > 0, "lr_d", "a finite number > 0"),
-            (self.keep_checkpoints >= 1, "keep_checkpoints", ">= 1"),
-            (min(self.log_every, self.sample_every, self.checkpoint_every) >= 1,
-             "log_every/sample_every/checkpoint_every", ">= 1"),
+            (self.keep_checkpoints >= 1, "keep_checkpoints", "at least 1"),
+            (self.log_every >= 1, "log_every", "at least 1"),
+            (self.sample_every >= 1, "sample_every", "at least 1"),
+            (self.checkpoint_every >= 1, "checkpoint_every", "at least 1"),
             (self.d_skip_below >= 0, "d_skip_below", ">= 0"),
         ]
         for ok, name, want in checks:
             if not ok:
-                raise ConfigError(f"{name} = {getattr(self, name, '?')!r} is invalid; it must be {want}")
+                raise ConfigError(f"{option_name(name)} must be {want}, not {getattr(self, name)!r}")
+
+
+def option_name(field_name: str) -> str:
+    """The `ganlib train` option of a TrainConfig field: lr_g -> --lr-g."""
+    return "--" + field_name.replace("_", "-")
 
 
 # Fields a resumed run may change: they do not alter what is computed, only how long and what is written.
@@ -136,6 +157,16 @@ class TrainingDiverged(Exception):
     """Losses or weights became NaN/inf or exploded; the message names the last good checkpoint."""
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the run after it wrote a checkpoint at the step it had reached;
+    the message says where, and the command that continues it."""
+
+    def __init__(self, step: int, run_dir: Path, checkpoint: Path | None, signum: int, signal_name: str):
+        self.step, self.run_dir, self.checkpoint, self.signum = step, run_dir, checkpoint, signum
+        super().__init__(f"stopped by {signal_name} at step {step}; wrote {checkpoint}\n"
+                         f"continue with: ganlib train --resume {shlex.quote(str(run_dir))}")
+
+
 @dataclass
 class TrainResult:
     run_dir: Path
@@ -147,16 +178,34 @@ class TrainResult:
 
 
 def config_for_resume(run_dir: Path, overrides: dict) -> TrainConfig:
-    """The config saved in run_dir with `overrides` applied; refuses changes that break exact resumption."""
-    saved = RunDir(run_dir).read_config()
+    """The config saved in run_dir with `overrides` applied; refuses changes that break exact
+    resumption, and a run with no checkpoint or nothing left to do."""
+    run = RunDir(run_dir)
+    saved = run.read_config()
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known})
     changed = sorted(k for k, v in overrides.items() if k not in RESUME_CHANGEABLE and saved.get(k) != v)
     if changed:
-        diffs = "; ".join(f"{k}: run {saved.get(k)!r}, asked {overrides[k]!r}" for k in changed)
-        raise ConfigError(f"--resume cannot change {diffs} (only {', '.join(sorted(RESUME_CHANGEABLE))}); "
-                         f"start a new run instead")
-    return dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if k in RESUME_CHANGEABLE}, out=str(run_dir))
+        diffs = "; ".join(f"{option_name(k)} (the run has {saved.get(k)!r}, you asked {overrides[k]!r})" for k in changed)
+        allowed = ", ".join(option_name(k) for k in sorted(RESUME_CHANGEABLE) if k != "out")
+        raise ConfigError(f"--resume cannot change {diffs}; it can change only {allowed}. Start a new run instead")
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if k in RESUME_CHANGEABLE}, out=str(run_dir))
+    cfg.validate()
+    _check_work_left(run, cfg.steps)
+    return cfg
+
+
+def _check_work_left(run: RunDir, steps: int) -> None:
+    """A run to resume has a checkpoint and fewer steps in it than `steps`."""
+    done = run.latest_step()
+    if done is None:
+        raise ConfigError(f"{run.path} has no checkpoint to resume from: the run stopped before it wrote its first "
+                          f"one (they are written every --checkpoint-every steps and on Ctrl-C); start again with "
+                          f"another --out, or delete that folder")
+    if done >= steps:
+        raise ConfigError(f"nothing to do: {run.path} is already at step {done} of --steps {steps}. --steps counts "
+                          f"all steps, so to train on, give a larger total, e.g. "
+                          f"`ganlib train --resume {shlex.quote(str(run.path))} --steps {2 * done}`")
 
 
 def train(cfg: TrainConfig, *, resume: bool = False, on_step: Callable[[int], object] | None = None,
@@ -188,11 +237,13 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     cfg = dataclasses.replace(cfg, out=str(run.path))
     if is_main and not resume:
         _refuse_earlier_run(run)
-    if is_main:
-        run.samples.mkdir(parents=True, exist_ok=True)
     log = RunLog(run.path, cfg.quiet, is_main)
 
     images = _training_images(cfg, images, log)
+    if is_main:  # only now: data that fails to load leaves no folder behind
+        run.samples.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        log.info(f"run folder: {run.path} (Ctrl-C stops the run and saves a checkpoint)")
     use_cl = cfg.channels_last and cfg.arch == "dcgan"
     bank = gdata.ImageBank(images, cfg.batch_size, device, cfg.seed, rank, world, channels_last=use_cl)
     nets = _build_networks(cfg, device, use_cl)
@@ -208,6 +259,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     window = _LogWindow(device, start_step, images_per_step=cfg.batch_size * cfg.d_steps * world)
 
     step, loop_start = start_step, time.perf_counter()
+    stop = StopRequest().listen()
     try:
         for step in range(start_step + 1, cfg.steps + 1):
             out_of_time = bool(cfg.time_limit) and distributed.any_rank(
@@ -215,6 +267,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             final = step == cfg.steps or out_of_time
             # Checkpoint steps are log steps too: the divergence checks run before anything is saved.
             log_now = step % cfg.log_every == 0 or step % cfg.checkpoint_every == 0 or final
+            # After Ctrl-C or SIGTERM this step is the last: logged and saved, then the run stops.
+            stopping = not final and _stop_asked(stop, log_now, device)
+            log_now = log_now or stopping
 
             # d_steps batches of real images per step (batch numbers run on from step to step) and as
             # many batches of noise from this rank's own stream.
@@ -225,7 +280,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             # .grad still holds the gradients of this step's last updates (None where D's was skipped).
             grad_norms = (_grad_norm(nets.D), _grad_norm(nets.G)) if log_now else (None, None)
             if nets.G_ema is not None:
-                _ema_update(nets.G_ema, nets.G, cfg.ema_decay)
+                _ema_update(nets.G_ema, nets.G, cfg.ema_decay, step)
             window.add(stats)
             if on_step is not None and on_step(step):
                 final = log_now = True
@@ -237,13 +292,18 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
                     watch.log_train(record)
             if watch:
                 watch.after_step(step, final)
-            if step % cfg.checkpoint_every == 0 or final:
+            if step % cfg.checkpoint_every == 0 or final or stopping:
                 checkpoints.save(step)
             if watch:
                 watch.bar.update(1)
             if final:
                 break
+            if stopping:
+                interrupted = checkpoints.interrupted(step, stop)
+                log.note(str(interrupted))
+                raise interrupted
     finally:
+        stop.close()
         if watch:
             watch.bar.close()
 
@@ -401,10 +461,21 @@ def _grad_norm(module: nn.Module) -> float | None:
     return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g.float()) for g in grads])))
 
 
+def ema_weight(decay: float, step: int) -> float:
+    """How much of the generator's new weights the EMA copy takes in at `step` (counting from 1).
+
+    A plain EMA takes 1 - decay and starts from the untrained generator: with decay 0.999 that
+    copy is still mostly the untrained generator after a few hundred steps, and every grid drawn
+    from it is flat grey. Here the copy starts as the generator itself and the decay warms up as
+    min(decay, (1 + step) / (10 + step)): the copy averages over roughly the last tenth of the
+    steps so far until that reaches the asked-for horizon of about 1 / (1 - decay) steps."""
+    return max(1.0 - decay, 9.0 / (10.0 + step))
+
+
 @torch.no_grad()
-def _ema_update(ema: nn.Module, model: nn.Module, decay: float) -> None:
+def _ema_update(ema: nn.Module, model: nn.Module, decay: float, step: int) -> None:
     ema_params = list(ema.parameters())
-    torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], 1.0 - decay)
+    torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], ema_weight(decay, step))
     for b_ema, b in zip(ema.buffers(), model.buffers()):
         b_ema.copy_(b)
 
@@ -451,6 +522,14 @@ def _check_losses(record: dict, limit: float, checkpoints: _Checkpoints) -> None
         raise checkpoints.diverged(record["step"], f"mean loss above {limit:g}: {losses}")
 
 
+def _stop_asked(stop: StopRequest, log_now: bool, device: torch.device) -> bool:
+    """Whether a signal asked the run to stop. Under torchrun every rank must stop at the same
+    step, so the ranks agree on it at log steps, where they exchange numbers anyway."""
+    if distributed.world_size() == 1:
+        return stop.signum is not None
+    return log_now and distributed.any_rank(stop.signum is not None, device)
+
+
 class _Checkpoints:
     """Writes checkpoints (rank 0; every rank takes part in the checks) and remembers the last good
     one, which a divergence error names."""
@@ -473,6 +552,11 @@ class _Checkpoints:
         if self.is_main:
             self.last_good = self.run.save_checkpoint(step, payload, self.keep)
 
+    def interrupted(self, step: int, stop: StopRequest) -> TrainingInterrupted:
+        """What to raise when a signal stopped the run after `step`, which was saved."""
+        signum = stop.signum or signal.SIGTERM  # a rank that only heard of it from another
+        return TrainingInterrupted(step, self.run.path, self.last_good, signum, stop.name if stop.signum else "SIGTERM")
+
     def diverged(self, step: int, why: str) -> TrainingDiverged:
         where = (f"last good checkpoint: {self.last_good}" if self.last_good else
                  f"no checkpoint was written before it, so start again with another --out (or delete {self.run.path})")
@@ -480,9 +564,37 @@ class _Checkpoints:
                                 f"Try lower learning rates (--lr-g/--lr-d) or --spectral-norm")
 
 
+def run_estimate_message(cfg: TrainConfig, step: int, total: float, seconds_per_step: float, evals: int,
+                         seconds_per_eval: float) -> str | None:
+    """The estimate a run prints at its start when it looks longer than estimate.ANNOUNCE_AFTER,
+    with the settings that would make it shorter; None for a shorter run."""
+    if total < ANNOUNCE_AFTER:
+        return None
+    steps_left = cfg.steps - step
+    spent = f"{steps_left} steps at {1 / seconds_per_step:.1f} steps/s"
+    if evals and seconds_per_eval:
+        spent += f", {evals} cFID evaluation{'s' if evals > 1 else ''} of {seconds_per_eval:.1f} s each"
+    faster = []
+    if cfg.image_size > 32:
+        faster.append(f"--image-size 32 ({(cfg.image_size // 32) ** 2}x fewer pixels)")
+    within = round_down(step + ANNOUNCE_AFTER / seconds_per_step)
+    if within < cfg.steps:
+        faster.append(f"--steps {within} (about 2 min)")
+    if evals > 1 and seconds_per_eval * evals > 0.1 * total:
+        faster.append("--eval-every 0 (cFID at the end only)")
+    if not cfg.time_limit:
+        faster.append("--time-limit SECONDS")
+    limit = f" (--time-limit {cfg.time_limit:g} s)" if cfg.time_limit and total >= cfg.time_limit else ""
+    return (f"estimate: {duration(total)}{limit} on this machine ({spent}). Shorter: {', '.join(faster)}; or train "
+            f"in instalments: Ctrl-C saves a checkpoint, and ganlib train --resume {shlex.quote(cfg.out)} continues")
+
+
 class _Watcher:
     """What rank 0 does besides training: the progress bar, the metrics file, fixed-noise sample
-    grids, the collapse monitor and cFID/cKID."""
+    grids, the collapse monitor and cFID/cKID.
+
+    With an EMA copy of the generator, samples/step_<n>.png, final.png and cFID come from the
+    copy, and samples/raw/ holds the same grids from the generator being trained."""
 
     def __init__(self, cfg: TrainConfig, run: RunDir, log: RunLog, nets: _Networks, images: torch.Tensor,
                  device: torch.device, amp: bool, start_step: int):
@@ -496,8 +608,13 @@ class _Watcher:
         self.bar = tqdm(total=cfg.steps, initial=start_step, disable=cfg.quiet, dynamic_ncols=True, unit="step",
                         desc=f"{cfg.arch} {cfg.data}")
         self.status, self.collapse_flag = "", ""
-        if start_step == 0 and cfg.steps > 0:
-            run.save_samples(self.fixed_samples(), 0)  # what the untrained generator draws
+        self.said_not_learned = False
+        self.clock = StepClock() if not cfg.quiet else None  # for the estimate of a long run
+        if nets.G_ema is not None:
+            log.info(f"sample grids, final.png and cFID come from the EMA copy of the generator (--ema-decay "
+                     f"{cfg.ema_decay:g}); samples/raw/ holds the grids of the generator being trained")
+        if start_step == 0:
+            self._save_grids(0)  # what the untrained generator draws
 
     @torch.no_grad()
     def fixed_samples(self, net: nn.Module | None = None) -> torch.Tensor:
@@ -510,6 +627,13 @@ class _Watcher:
         net.train(was)
         return out
 
+    def _save_grids(self, step: int | None) -> None:
+        """The grid of the sampling generator at `step` (None: final), and the raw generator's too
+        when the sampling one is the EMA copy."""
+        self.run.save_samples(self.fixed_samples(), step)
+        if self.nets.G_ema is not None:
+            self.run.save_samples(self.fixed_samples(self.nets.G), step, raw=True)
+
     def log_train(self, record: dict) -> None:
         self.run.append_metrics(record)
         self.status = (f"D {record['loss_d']:.3f} G {record['loss_g']:.3f} D(x) {record['d_real']:.2f} "
@@ -519,40 +643,88 @@ class _Watcher:
     def after_step(self, step: int, final: bool) -> None:
         cfg = self.cfg
         if step % cfg.sample_every == 0 or final:
-            self.run.save_samples(self.fixed_samples(), step)
+            self._save_grids(step)
         if self.collapse is not None and step % cfg.monitor_every == 0:
             self._check_collapse(step)
         if self.scorer is not None and cfg.eval_every and step % cfg.eval_every == 0 and not final:
             scores = self._score(step)
             self.log.info(f"step {step}: cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f} ({metrics.FID_DISCLAIMER})")
+        seconds_per_step = self.clock.tick() if self.clock and not final else None
+        if seconds_per_step is not None:
+            self._estimate(step, seconds_per_step)
+
+    def _estimate(self, step: int, seconds_per_step: float) -> None:
+        """Before a run longer than about two minutes: how long, and which settings shorten it."""
+        cfg = self.cfg
+        steps_left = cfg.steps - step
+        evals = 0
+        if self.scorer is not None:
+            # the final one, and one at each multiple of eval_every before the last step
+            evals = 1 + ((cfg.steps - 1) // cfg.eval_every - step // cfg.eval_every if cfg.eval_every else 0)
+        seconds_per_eval = self._time_one_evaluation() if evals and steps_left * seconds_per_step > 10 else 0.0
+        total = steps_left * seconds_per_step + evals * seconds_per_eval
+        if cfg.time_limit:
+            total = min(total, cfg.time_limit)
+        message = run_estimate_message(cfg, step, total, seconds_per_step, evals, seconds_per_eval)
+        if message:
+            self.log.info(message)
+
+    def _time_one_evaluation(self) -> float:
+        """Seconds for one cFID/cKID evaluation, timed on a throwaway one (seeded apart from the
+        run's, and in eval mode, so the run's own results do not change)."""
+        start = time.perf_counter()
+        self.scorer.score(metrics.generate(self.nets.G_for_samples, self.cfg.fid_samples, self.cfg.latent_dim,
+                                           self.device, self.cfg.seed))
+        return time.perf_counter() - start
 
     def _check_collapse(self, step: int) -> None:
-        # The raw generator, not the EMA copy: collapse happens in the one being trained, and an
-        # EMA of a young generator looks uniform without having collapsed.
-        ratio, collapsed = self.collapse.check(self.fixed_samples(self.nets.G))
-        collapsed = collapsed and step >= self.cfg.collapse_warmup
-        self.run.append_metrics({"step": step, "kind": "monitor", "diversity_ratio": round(ratio, 4),
-                                 "collapsed": collapsed})
-        self.collapse_flag = " MODE COLLAPSE?" if collapsed else ""
+        # The raw generator, not the EMA copy: collapse happens in the one being trained.
+        samples = self.fixed_samples(self.nets.G)
+        check = self.collapse.check(samples)
+        past_warmup = step >= self.cfg.collapse_warmup
+        collapsed = check.collapsed and past_warmup
+        record = {"step": step, "kind": "monitor", **check.record(), "collapsed": collapsed}
+        tell_not_learned = past_warmup and check.verdict == metrics.NOT_LEARNED and not self.said_not_learned
+        if collapsed or tell_not_learned:
+            record["grid"] = self._grid_of_raw(samples, step)  # a warning names a grid that exists
+        self.run.append_metrics(record)
+        self.collapse_flag = (" MODE COLLAPSE?" if collapsed else
+                              " not learned yet" if check.verdict == metrics.NOT_LEARNED else "")
         self.bar.set_postfix_str(self.status + self.collapse_flag, refresh=False)  # now, not at the next log step
         if collapsed:
-            self.log.warn(f"step {step}: possible mode collapse: sample diversity is {ratio:.2f} of the real "
-                          f"data's (threshold {self.cfg.collapse_threshold}); see samples/step_{step:07d}.png")
+            self.log.warn(f"step {step}: possible mode collapse: the samples look like the data but like one another: their "
+                          f"diversity is {check.ratio:.2f} of the real data's (threshold "
+                          f"{self.cfg.collapse_threshold}); see {record['grid']}")
+        elif tell_not_learned:
+            self.said_not_learned = True
+            self.log.info(f"step {step}: the samples are still far from the data ({check.why_not_learned()}): the "
+                          f"generator has not learned yet, which is not mode collapse; see {record['grid']}")
+
+    def _grid_of_raw(self, samples: torch.Tensor, step: int) -> str:
+        """The run-relative path of the raw generator's grid at `step`, saved now if it is not there."""
+        raw = self.nets.G_ema is not None
+        path = self.run.sample_file(step, raw=raw)
+        if not path.exists():
+            self.run.save_samples(samples, step, raw=raw)
+        return path.relative_to(self.run.path).as_posix()
 
     def _score(self, step: int) -> dict:
         cfg = self.cfg
         samples = metrics.generate(self.nets.G_for_samples, cfg.fid_samples, cfg.latent_dim, self.device, cfg.seed + step)
         scores = self.scorer.score(samples)
-        self.run.append_metrics({"step": step, "kind": "eval", **scores})
+        self.run.append_metrics({"step": step, "kind": "eval", **scores, "real_samples": len(self.scorer.real_features),
+                                 "generator": "ema" if self.nets.G_ema is not None else "raw"})
         return scores
 
     def finish(self, step: int) -> dict:
         """The final grid, the progress animation and the final scores (empty without a scorer)."""
-        self.run.save_samples(self.fixed_samples(), None)
+        self._save_grids(None)
         self.run.save_progress_animation()
         scores = {}
         if self.scorer is not None:
             scores = self._score(step)
-            self.log.info(f"final cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f} ({metrics.FID_DISCLAIMER})")
+            of_ema = " of the EMA generator" if self.nets.G_ema is not None else ""
+            self.log.info(f"final cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f}{of_ema} ({scores['fid_samples']} "
+                          f"generated vs {len(self.scorer.real_features)} real images; {metrics.FID_DISCLAIMER})")
         self.log.info(f"done: {self.run.path} (samples/final.png, samples/progress.gif, checkpoints/)")
         return scores

@@ -156,7 +156,7 @@ def test_smoke_is_smaller_than_cpu_and_cpu_than_full():
 def test_render_cli_errors_are_one_line(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ganlib: error:") and message in err and err.count("\n") == 1
+    assert err.startswith("ganlib render: error:") and message in err and err.count("\n") == 1
 
 
 def test_outputs_record_what_made_each_file(tmp_path):

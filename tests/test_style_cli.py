@@ -135,3 +135,28 @@ def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
 def test_bench_style_rejects_bad_numbers(capsys):
     status, _, err = run_ganlib(["bench", "style", "--size", "0"], capsys)
     assert status == 2 and "argument --size: '0' must be at least 1" in err
+
+
+@pytest.mark.parametrize("preserve_colors", [False, True])
+def test_ctrl_c_keeps_the_latest_picture(photos, tmp_path, capsys, monkeypatch, preserve_colors):
+    from ganlib.style_watch import StyleWatch
+
+    record = StyleWatch.__call__
+
+    def interrupt_on_level_2(self, level, evaluation, x, total):
+        record(self, level, evaluation, x, total)
+        if (level, evaluation) == (1, 3):
+            raise KeyboardInterrupt  # what Ctrl-C raises
+
+    monkeypatch.setattr(StyleWatch, "__call__", interrupt_on_level_2)
+    out = tmp_path / "styled.png"
+    args = ["style", *photos, "-o", out, "--features", "random", "--size", "64", "--steps", "5", "--pyramid", "2",
+            "--quiet"] + (["--preserve-colors"] if preserve_colors else [])
+    status, _, err = run_ganlib(args, capsys)
+    partial = tmp_path / "styled.partial.png"
+    assert status == 130 and not out.exists()
+    assert err == (f"ganlib style: stopped by Ctrl-C; wrote the latest picture (64x64, level 2 of 2, evaluation 3 "
+                   f"of 5) to {partial}\n")
+    picture = np.asarray(Image.open(partial).convert("RGB")).astype(int)
+    colour = np.abs(picture[..., 0] - picture[..., 2]).mean()
+    assert colour > 10  # the astronaut's colours, also under --preserve-colors (optimised as grey)
