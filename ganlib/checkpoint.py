@@ -111,8 +111,11 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
     path = Path(path)
     if path.is_dir():  # a run directory: take its newest checkpoint
         found = latest_checkpoint(path)
+        if found is None and not (path / "config.json").is_file():
+            raise CheckpointError(f"{path} is not a run folder (it has no config.json and no checkpoints/); "
+                                  f"pass a folder that `ganlib train` made, such as runs/<run>, or a .pt file")
         if found is None:
-            raise CheckpointError(f"no checkpoint in {checkpoint_dir(path)}")
+            raise CheckpointError(f"no checkpoint in {checkpoint_dir(path)}: the run stopped before it wrote one")
         path = found
     if not path.is_file():
         raise CheckpointError(f"checkpoint {path} does not exist")

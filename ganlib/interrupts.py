@@ -51,6 +51,7 @@ class StopRequest:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @property
-    def name(self) -> str:
-        return "Ctrl-C" if self.signum == signal.SIGINT else signal.Signals(self.signum).name
+
+def signal_name(signum: int) -> str:
+    """"Ctrl-C" for SIGINT (what the user pressed), else the signal's name: "SIGTERM"."""
+    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name

@@ -37,7 +37,7 @@ from ganlib import checkpoint as ckpt
 from ganlib import data as gdata
 from ganlib import distributed, metrics
 from ganlib.estimate import ANNOUNCE_AFTER, StepClock, duration, round_down
-from ganlib.interrupts import StopRequest
+from ganlib.interrupts import StopRequest, signal_name
 from ganlib.models import ARCHITECTURES, IMAGE_SIZES, build_models
 from ganlib.rundir import RunDir, RunLog, default_path
 from ganlib.runinfo import resolve_device
@@ -161,9 +161,9 @@ class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM stopped the run after it wrote a checkpoint at the step it had reached;
     the message says where, and the command that continues it."""
 
-    def __init__(self, step: int, run_dir: Path, checkpoint: Path | None, signum: int, signal_name: str):
+    def __init__(self, step: int, run_dir: Path, checkpoint: Path | None, signum: int):
         self.step, self.run_dir, self.checkpoint, self.signum = step, run_dir, checkpoint, signum
-        super().__init__(f"stopped by {signal_name} at step {step}; wrote {checkpoint}\n"
+        super().__init__(f"stopped by {signal_name(signum)} at step {step}; wrote {checkpoint}\n"
                          f"continue with: ganlib train --resume {shlex.quote(str(run_dir))}")
 
 
@@ -554,8 +554,8 @@ class _Checkpoints:
 
     def interrupted(self, step: int, stop: StopRequest) -> TrainingInterrupted:
         """What to raise when a signal stopped the run after `step`, which was saved."""
-        signum = stop.signum or signal.SIGTERM  # a rank that only heard of it from another
-        return TrainingInterrupted(step, self.run.path, self.last_good, signum, stop.name if stop.signum else "SIGTERM")
+        signum = stop.signum or signal.SIGTERM  # on a rank that heard of the stop only from another rank
+        return TrainingInterrupted(step, self.run.path, self.last_good, signum)
 
     def diverged(self, step: int, why: str) -> TrainingDiverged:
         where = (f"last good checkpoint: {self.last_good}" if self.last_good else

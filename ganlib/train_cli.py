@@ -1,14 +1,14 @@
 """`ganlib train`, `sample`, `evaluate`, `train-classifier` and `bench train`.
 
-Every TrainConfig field becomes an option (`lr_g` -> `--lr-g`). Options left out are not set at
-all (argparse.SUPPRESS), so `--resume RUN_DIR` can tell what the user actually asked to change.
+Every TrainConfig field becomes an option (`lr_g` -> `--lr-g`), with the help text the field
+carries. Options left out are not set at all (argparse.SUPPRESS), so `--resume RUN_DIR` can tell
+what the user actually asked to change.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
-import sys
 import typing
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from ganlib.cliargs import CommandError, Interrupted, UsageError, count, number,
 # The labelled datasets `ganlib train-classifier` accepts: a classifier for cFID/cKID can only be
 # trained on these.
 LABELLED_DATASETS = ("digits", "mnist", "mnist-5k", "fashion-mnist", "cifar10")
+
 
 def _dataset(text: str) -> str:
     from ganlib.data import TORCHVISION_SETS

@@ -60,6 +60,7 @@ def test_evaluate_repeats_the_runs_final_score_by_default(tmp_path, capsys):
     (["train", "--resume", "/no/such/run"], "config.json does not exist"),
     (["sample", "/no/such/checkpoint.pt"], "checkpoint /no/such/checkpoint.pt does not exist"),
     (["sample", "run", "-n", "0"], "argument -n/--num: '0' must be at least 1"),
+    (["sample", "."], ". is not a run folder (it has no config.json and no checkpoints/)"),
     (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
     (["train", "--image_size", "32"], "unrecognized arguments: --image_size 32; did you mean --image-size?"),
     (["evaluate", "run", "--no_ema"], "did you mean --no-ema?"),

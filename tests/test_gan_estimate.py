@@ -2,7 +2,6 @@
 changes nothing in it. No test here depends on how fast this machine is."""
 import dataclasses
 
-import pytest
 import torch
 
 from ganlib import estimate
