@@ -611,8 +611,9 @@ class _Watcher:
         self.said_not_learned = False
         self.clock = StepClock() if not cfg.quiet else None  # for the estimate of a long run
         if nets.G_ema is not None:
-            log.info(f"sample grids, final.png and cFID come from the EMA copy of the generator (--ema-decay "
-                     f"{cfg.ema_decay:g}); samples/raw/ holds the grids of the generator being trained")
+            what = "sample grids, final.png and cFID" if self.scorer is not None else "sample grids and final.png"
+            log.info(f"{what} come from the EMA copy of the generator (--ema-decay {cfg.ema_decay:g}); "
+                     f"samples/raw/ holds the grids of the generator being trained")
         if start_step == 0:
             self._save_grids(0)  # what the untrained generator draws
 

@@ -308,3 +308,12 @@ def test_sigterm_stops_after_the_step_with_a_checkpoint_and_status_143(tmp_path,
                    f"continue with: ganlib train --resume {run}\n")
     assert "stopped by SIGTERM at step 7" in (run / "train.log").read_text()
     assert records(run)[-1]["step"] == 7  # the last step is logged too
+
+
+def test_with_an_ema_copy_the_run_says_so_and_keeps_the_raw_grids_too(tmp_path, capsys):
+    run = train(tiny(tmp_path, steps=10, sample_every=5, ema_decay=0.99, quiet=False), images=white_images())
+    assert "sample grids and final.png come from the EMA copy of the generator (--ema-decay 0.99)" in capsys.readouterr().out
+    names = ["step_0000000.png", "step_0000005.png", "step_0000010.png", "final.png"]
+    assert sorted(p.name for p in (run.run_dir / "samples" / "raw").iterdir()) == sorted(names)
+    ema_grid, raw_grid = (Image.open(run.run_dir / "samples" / sub / "step_0000010.png") for sub in ("", "raw"))
+    assert ema_grid.tobytes() != raw_grid.tobytes()
