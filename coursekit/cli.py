@@ -17,6 +17,8 @@ import sys
 GROUPS = [
     ("i18n", "coursekit.i18n.cli", "translation status, diffs, import and checks"),
     ("quiz", "coursekit.quiz.cli", "check and export the quiz bank"),
+    ("render", "coursekit.render.cli", "execute the notebooks and publish their outputs"),
+    ("colab", "coursekit.colab", "the notebooks \"Open in Colab\" opens"),
 ]
 
 
@@ -42,7 +44,7 @@ def _fail(message: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="coursekit", description="Tools for the course site: translations and quizzes.")
+    parser = _Parser(prog="coursekit", description="Tools for the course site: translations, quizzes and notebook rendering.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module, help_text in GROUPS:
         try:

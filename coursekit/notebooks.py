@@ -1,9 +1,11 @@
 """Notebook pages: kept notebooks after mkdocs-static-i18n rebuilds the file list, translated
 ones given the English outputs, and the links box above each page.
 
-Translations hold prose and code only; `with_english_outputs` puts the outputs `ganlib render`
-stored in the English notebook under the translated text at build time, so six languages share
-one set of pictures and a re-render does not touch any translation.
+Translations hold prose and code only (comments in the code translated too);
+`with_english_outputs` puts the outputs the render stored in the English notebook under the
+translated text at build time, so six languages share one set of pictures and a re-render does
+not touch any translation. Every published notebook gets its install cell written for the site's
+repository and commit (coursekit.colab).
 
 static-i18n recreates every File in its on_files (priority -100). That drops the NotebookFile
 wrapper mkdocs-jupyter put on `.ipynb` files (ultrabug/mkdocs-static-i18n#198), and because a
@@ -15,11 +17,13 @@ language being built and in every other language: the same slug under `/<lang>/`
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
+import tokenize
 from pathlib import Path
 from pathlib import PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from mkdocs.structure.files import Files
 
@@ -70,46 +74,52 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
     page.url = url
 
 
+def code_without_comments(source: str) -> list[str]:
+    """A code cell's lines without comments, trailing blanks and empty lines: what a translation
+    must keep from the English cell (it translates the comments)."""
+    lines = source.splitlines()
+    try:
+        comments = [tok.start for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+                    if tok.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):  # not Python (a shell cell): whole-line comments only
+        comments = [(n, line.index("#")) for n, line in enumerate(lines, 1) if line.lstrip().startswith("#")]
+    for row, col in comments:
+        lines[row - 1] = lines[row - 1][:col]
+    return [line.rstrip() for line in lines if line.strip()]
+
+
 def with_english_outputs(translation: dict, english: dict) -> dict:
     """The translated notebook with the English outputs: the n-th code cell gets the outputs of
-    the English n-th code cell when their code is the same (lint requires it), and none otherwise."""
+    the English n-th code cell when their code is the same apart from comments (lint requires
+    it), and none otherwise."""
     merged = copy.deepcopy(translation)
     english_code = [cell for cell in english.get("cells", []) if cell.get("cell_type") == "code"]
     ours = [cell for cell in merged.get("cells", []) if cell.get("cell_type") == "code"]
     for index, cell in enumerate(ours):
         theirs = english_code[index] if index < len(english_code) else None
-        same = theirs is not None and cell_source(theirs) == cell_source(cell)
+        same = theirs is not None and code_without_comments(cell_source(theirs)) == code_without_comments(cell_source(cell))
         cell["outputs"] = copy.deepcopy(theirs.get("outputs", [])) if same else []
         cell["execution_count"] = theirs.get("execution_count") if same else None
     return merged
 
 
-def write_with_english_outputs(translation: Path, english: Path, target: Path) -> Path:
-    """Writes the merged notebook to `target` (only when it changed, so caches keyed on the
-    file stay valid) and returns `target`."""
+def write_published(english: Path, target: Path, *, translation: Path | None = None, source: str | None = None) -> Path:
+    """Writes the notebook as the site publishes it to `target`: the translation (if any) with the
+    English outputs, the install cell written for `source` (coursekit.colab). Only when it changed,
+    so caches keyed on the file stay valid. Returns `target`."""
     from coursekit.atomic import write_text_atomic
+    from coursekit.colab import with_install_source
 
-    merged = with_english_outputs(json.loads(translation.read_text(encoding="utf-8")),
-                                  json.loads(english.read_text(encoding="utf-8")))
-    text = json.dumps(merged, indent=1, ensure_ascii=False) + "\n"
+    notebook = json.loads(english.read_text(encoding="utf-8"))
+    if translation is not None:
+        notebook = with_english_outputs(json.loads(translation.read_text(encoding="utf-8")), notebook)
+    text = json.dumps(with_install_source(notebook, source), indent=1, ensure_ascii=False) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         write_text_atomic(target, text, overwrite=True)
     return target
 
 
-def colab_url(repo_url: str | None, repo_path: str) -> str | None:
-    """The "Open in Colab" address of the notebook at `repo_path` in a GitHub repository, else None."""
-    if not repo_url:
-        return None
-    parts = urlsplit(repo_url)
-    owner_repo = [p for p in parts.path.split("/") if p][:2]
-    if parts.netloc.lower() not in ("github.com", "www.github.com") or len(owner_repo) != 2:
-        return None
-    owner, repo = owner_repo[0], owner_repo[1].removesuffix(".git")
-    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/{quote(repo_path)}"
-
-
-def notebook_links(ui, lang: str, *, download: str, colab: str | None, repo_url: str | None) -> str:
+def notebook_links(ui, lang: str, *, download: str, colab: str | None, requirement: str, source: str | None) -> str:
     """The box above a notebook page: download and Colab links, and how to run it locally.
 
     `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page.
@@ -122,7 +132,7 @@ def notebook_links(ui, lang: str, *, download: str, colab: str | None, repo_url:
     links = [f'<a href="{html_lib.escape(download)}" download>{ui(lang, "notebook_download")}</a>']
     if colab:
         links.append(f'<a href="{html_lib.escape(colab)}">{ui(lang, "notebook_colab")}</a>')
-    package = f"gan-course[ml] @ git+{repo_url}" if repo_url else "gan-course[ml]"
+    package = f"{requirement} @ {source}" if source else requirement
     local = ui(lang, "notebook_local", install=f'pip install jupyterlab "{package}"', file=filename)
     local_html = markdown.markdown(local.replace("\n", "\n\n"))  # one paragraph per line
     return (f'<div class="admonition tip coursekit-notebook" role="note">'

@@ -10,6 +10,7 @@ Order of events matters because mkdocs-static-i18n (priority -100) rebuilds the 
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path, PurePosixPath
 
 import markdown
@@ -24,7 +25,8 @@ from mkdocs.utils import get_relative_url
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER as DEMO_PLACEHOLDER, DemoBuildError, demo_html, write_demo_assets
 from coursekit.frontmatter import TranslationError
 from coursekit import results
-from coursekit.notebooks import colab_url, notebook_links, rewrap_notebooks, write_with_english_outputs
+from coursekit.colab import colab_url, head_commit, package_source, requirement_of
+from coursekit.notebooks import notebook_links, rewrap_notebooks, write_published
 from coursekit.page_fixes import fix_page
 from coursekit.diagrams import DiagramError, localized_diagrams
 from coursekit.i18n import status
@@ -39,13 +41,14 @@ from coursekit.vendor import vendored_assets
 log = get_plugin_logger(__name__)
 GLOSSARY = "glossary.yml"
 STATUS_PAGE = "translation-status.md"
-MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # translated notebooks with the English outputs
+MERGED_NOTEBOOKS = ".cache/coursekit/notebooks"  # notebooks as published: install cell written, English outputs
 QUIZ_ASSETS = [(f"assets/quiz/{name}", Path(__file__).parent / "quiz" / "assets" / name) for name in ("quiz.js", "quiz.css")]
 
 class CourseConfig(Config):
     translations_dir = opt.Type(str, default="translations")
     quiz_dir = opt.Type(str, default="quiz")
     help_translate_page = opt.Type(str, default="help-translate.md")
+    colab_ref = opt.Type(str, default="colab")  # where "Open in Colab" finds the notebooks (coursekit.colab)
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -61,6 +64,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.default_language = self.i18n.default_language
         self.jupyter = config.plugins.get("mkdocs-jupyter")
         self.rendered_runs = results.load_runs(self.docs_dir)
+        # Published notebooks install the course package from this repository at this commit.
+        self.install_source = package_source(config.repo_url, head_commit(self.root))
         return config
 
     def on_serve(self, server, config, builder):
@@ -84,9 +89,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 self.translations[translation.src_uri] = translation
                 self.sources[translation.src_uri] = translation.path
                 if translation.rel.endswith(".ipynb"):  # its prose with the English outputs
-                    self.sources[translation.src_uri] = write_with_english_outputs(
-                        translation.path, self.docs_dir / translation.rel,
-                        self.root / MERGED_NOTEBOOKS / translation.lang / translation.rel)
+                    self.sources[translation.src_uri] = write_published(
+                        self.docs_dir / translation.rel, self.root / MERGED_NOTEBOOKS / translation.lang / translation.rel,
+                        translation=translation.path, source=self.install_source)
             self._add_glossary_pages(languages)
             self._add_status_pages()
             self.sources.update(quiz_pages(self.root, self.languages, self.default_language))
@@ -95,6 +100,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 self.sources.update(localized_diagrams(self.docs_dir, self.translations_dir, lang))
             # The file a reader's "edit" button should open, for pages not read from docs/.
             self.edit_paths = {uri: t.path for uri, t in self.translations.items()}
+            # English notebooks are published from a copy with the install cell written.
+            self.english_notebooks = {
+                file.src_uri: write_published(Path(file.abs_src_path), self.root / MERGED_NOTEBOOKS / "en" / file.src_uri,
+                                              source=self.install_source)
+                for file in files if file.src_uri.endswith(".ipynb")}
+            self.edit_paths.update({uri: self.docs_dir / uri for uri in self.english_notebooks})
             self.edit_paths["glossary.md"] = self.docs_dir / GLOSSARY
         except (TranslationError, QuizError, DiagramError) as exc:
             raise PluginError(str(exc)) from None
@@ -127,7 +138,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(-200)
     def files_after_i18n(self, files: Files, config) -> Files:
         for file in files:
-            source = self.sources.get(file.src_uri)
+            source = self.sources.get(file.src_uri) or self.english_notebooks.get(file.src_uri)
             if isinstance(source, Path):
                 file.abs_src_path = str(source)
             elif source is not None:
@@ -218,7 +229,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return fix_page(output)
 
     def _notebook_links(self, page, lang: str, config) -> str:
-        """Download, "Open in Colab" (this language's file in the repository) and local-run help."""
+        """Download, "Open in Colab" (this language's notebook on the Colab branch) and local-run help."""
         source = Path(page.file.abs_src_path)  # for a translation, the copy with the English outputs
         # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
         beside = PurePosixPath(page.file.dest_uri).parent / source.name
@@ -228,8 +239,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             repo_path = Path(in_repo).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             repo_path = None
-        colab = colab_url(config.repo_url, repo_path) if repo_path else None
-        return notebook_links(ui, lang, download=download, colab=colab, repo_url=config.repo_url)
+        colab = colab_url(config.repo_url, repo_path, self.config.colab_ref) if repo_path else None
+        requirement = requirement_of(json.loads(source.read_text(encoding="utf-8")))
+        return notebook_links(ui, lang, download=download, colab=colab, requirement=requirement,
+                              source=self.install_source)
 
     def _url_to(self, page, rel: str, lang: str) -> str:
         """Relative URL from `page` to the page built from docs/`rel` in `lang`."""

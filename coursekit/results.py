@@ -1,4 +1,4 @@
-"""Numbers from `ganlib render` quoted in pages: `{{ result NOTEBOOK/RUN KEY }}`.
+"""Numbers from the notebooks' render quoted in pages: `{{ result NOTEBOOK/RUN KEY }}`.
 
 A lesson that says "the DCGAN reached a cFID of 1.76" is wrong the day the notebooks are
 rendered again. Pages write the placeholder instead, in every language, and the build fills in
@@ -10,13 +10,13 @@ Placeholders inside code are left alone, so a page can show the syntax.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from coursekit.i18n.mdscan import mask
+from coursekit.render import manifest
 
-MANIFEST = Path("assets/generated/manifest.json")  # under docs/
+MANIFEST = manifest.MANIFEST  # under docs/
 PLACEHOLDER = re.compile(r"\{\{\s*result\s+(?P<run>[\w.-]+/[\w.=-]+)\s+(?P<key>\w+)\s*\}\}")
 RUN_FIELDS = ("steps", "wall_time_s", "seed")
 # Languages that write 1,76 for 1.76 (Slovenian pages of this course keep the point).
@@ -29,10 +29,7 @@ class ResultError(ValueError):
 
 def load_runs(docs_dir: Path) -> dict[str, dict]:
     """The manifest's runs ({"gan-pytorch/dcgan": {...}}), or {} before anything was rendered."""
-    path = Path(docs_dir) / MANIFEST
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("runs", {})
+    return manifest.read(Path(docs_dir))["runs"]
 
 
 def find(text: str):
@@ -55,7 +52,7 @@ def format_value(value, lang: str) -> str:
 
 def lookup(runs: dict[str, dict], run: str, key: str):
     if run not in runs:
-        known = ", ".join(sorted(runs)) or "none; run `ganlib render`"
+        known = ", ".join(sorted(runs)) or "none; run `coursekit render`"
         raise ResultError(f"{{{{ result {run} {key} }}}}: no rendered run {run!r} in docs/{MANIFEST} (known: {known})")
     record = runs[run]
     if key in RUN_FIELDS:

@@ -33,7 +33,7 @@ from torch import nn
 from ganlib import images
 from ganlib.cliargs import UsageError, count, positive_int
 from ganlib.runinfo import describe_device, synchronize, versions
-from ganlib.features import FeatureNet, build_features
+from ganlib.features import FEATURES, FeatureNet, build_features
 from ganlib.style import StopOptimization, StyleConfig, StyleObjective, prepare_images, resolve_device, run_style_transfer
 
 
@@ -42,7 +42,7 @@ class StyleBenchConfig:
     content: str = "astronaut"  # a file, or the name of a scikit-image sample (astronaut, coffee, rocket, chelsea)
     style: str = "coffee"
     size: int = 512
-    features: str = "vgg19"
+    features: str = "auto"  # see ganlib.features; the network actually used is reported
     weights: str | None = None
     baseline_steps: int = 300  # the tutorial's default budget; its loss after these is the target
     max_steps_factor: float = 3.0  # ganlib gets at most this many times the baseline's evaluations
@@ -212,7 +212,7 @@ def run_benchmark(bc: StyleBenchConfig, log=print) -> dict:
                             coarse_steps=bc.coarse_steps, content_weight=bc.content_weight,
                             style_weight=bc.style_weight, tv_weight=bc.tv_weight, device=str(device))
     style_cfg.validate()
-    net = build_features(bc.features, bc.weights)
+    net = build_features(bc.features, bc.weights, log=log)
     content, style = prepare_images(_sample_or_file(bc.content), _sample_or_file(bc.style), style_cfg)
     content, style = content.to(device), style.to(device)
     net = net.to(device)
@@ -221,9 +221,9 @@ def run_benchmark(bc: StyleBenchConfig, log=print) -> dict:
     reference = StyleObjective(net, content, style, content_weight=bc.content_weight, style_weight=bc.style_weight,
                                tv_weight=bc.tv_weight, content_layers=content_layers, style_layers=style_layers)
     result = {"config": dataclasses.asdict(bc), "device": describe_device(device), "versions": versions(),
-              "image": list(content.shape[-2:]), "baseline_seconds": [], "ganlib_seconds": []}
+              "features": net.name, "image": list(content.shape[-2:]), "baseline_seconds": [], "ganlib_seconds": []}
     log(f"ganlib bench style: {bc.content} in the style of {bc.style}, {content.shape[-1]}x{content.shape[-2]}, "
-        f"{bc.features} features, weights content {bc.content_weight:g} style {bc.style_weight:g} tv {bc.tv_weight:g}")
+        f"{net.name} features, weights content {bc.content_weight:g} style {bc.style_weight:g} tv {bc.tv_weight:g}")
     log(f"device: {result['device']}; " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()))
 
     _warm_up(net, content, style, style_cfg, bc.warmup)
@@ -300,8 +300,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", default=d.content, help=f"content image file or scikit-image sample (default {d.content})")
     p.add_argument("--style", default=d.style, help=f"style image file or scikit-image sample (default {d.style})")
     p.add_argument("--size", type=positive_int, default=d.size, help=f"longer side of the output (default {d.size})")
-    p.add_argument("--features", choices=("vgg19", "random"), default=d.features, help="feature network (default vgg19)")
-    p.add_argument("--weights", metavar="FILE", help="local VGG19 state dict instead of torchvision's download")
+    p.add_argument("--features", choices=FEATURES, default=d.features,
+                   help=f"feature network, as for `ganlib style` (default {d.features})")
+    p.add_argument("--weights", metavar="FILE", help="local VGG19 or VGG16 state dict instead of torchvision's download")
     p.add_argument("--baseline-steps", type=positive_int, default=d.baseline_steps,
                    help=f"baseline evaluations that set the target loss (default {d.baseline_steps})")
     p.add_argument("--pyramid", type=positive_int, default=d.pyramid, help=f"ganlib's pyramid levels (default {d.pyramid})")

@@ -9,7 +9,7 @@ import argparse
 import difflib
 import sys
 
-from ganlib import render, style_cli, train_cli
+from ganlib import render, style_cli, train_cli, weights_cli
 from ganlib.cliargs import CommandError, Interrupted
 
 # Each command module registers its subcommands with add_arguments(subparsers), setting
@@ -18,6 +18,7 @@ from ganlib.cliargs import CommandError, Interrupted
 COMMAND_MODULES = [
     train_cli,  # train, sample, evaluate, train-classifier; bench train
     style_cli,  # style; bench style
+    weights_cli,  # weights get, weights list
     render,  # render (maintainers)
 ]
 

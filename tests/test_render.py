@@ -191,3 +191,16 @@ def test_a_style_run_is_recorded_with_its_evaluations_over_all_levels(tmp_path):
     record = outputs.runs["base"]
     assert record["steps"] == 5 and record["seed"] == config.seed and record["config"]["coarse_steps"] == 3
     assert record["device"].startswith("CPU")
+
+
+def test_a_style_record_names_the_features_that_made_the_picture(tmp_path):
+    """With features="auto" the record says which network auto chose, not "auto"."""
+    from types import SimpleNamespace
+
+    from ganlib.style import StyleConfig
+
+    outputs = render.Outputs("st", folder=tmp_path / "out")
+    history = [{"level": 0, "eval": 1, "content": 0.5, "style": 2.0, "tv": 0.1, "total": 3.0}]
+    config = StyleConfig(size=64, steps=1, features="auto", device="cpu")
+    outputs.record_style("base", SimpleNamespace(history=history, features="vgg16-hed"), config)
+    assert outputs.runs["base"]["config"]["features"] == "vgg16-hed"

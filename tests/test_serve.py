@@ -49,7 +49,9 @@ def test_serve_rebuilds_when_a_translation_changes(tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}/sv/"
-        assert wait_for(lambda: fetch(url)), "mkdocs serve did not come up"
+        # The first build converts every notebook in six languages: about 40 s on an idle 2-core
+        # machine, 70 s on a busy one.
+        assert wait_for(lambda: fetch(url), timeout=180), "mkdocs serve did not come up"
         page = project / "translations" / "sv" / "index.md"
         page.write_text(page.read_text(encoding="utf-8") + "\nEn helt ny mening om generatorer.\n", encoding="utf-8")
         assert wait_for(lambda: "En helt ny mening om generatorer." in (fetch(url) or "")), "no rebuild after editing translations/"

@@ -10,7 +10,7 @@ from PIL import Image
 from skimage import data
 
 from ganlib import features
-from ganlib.features import RandomFeatures, VGG19Features, WeightsError, build_features, vgg19_feature_layers
+from ganlib.features import RandomFeatures, VGGFeatures, WeightsError, build_features, vgg_feature_layers
 from conftest import run_ganlib
 
 
@@ -65,8 +65,9 @@ def test_bad_input_is_one_line_and_status_2(photos, tmp_path, capsys, args, mess
 
 @pytest.fixture
 def offline(tmp_path, monkeypatch):
-    """An empty torch hub cache, and any attempt to download fails as it does without a network."""
+    """Empty torch hub and ganlib caches, and any attempt to download fails as it does without a network."""
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "ganlib"))
 
     def no_network(url, *args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
@@ -81,21 +82,22 @@ def test_offline_vgg19_error_says_what_to_do(offline, photos, tmp_path, capsys):
     message = str(info.value)
     assert "\n" not in message
     assert str(offline / "checkpoints") in message and "Temporary failure in name resolution" in message
-    assert "--weights FILE" in message and "--features random" in message and "vgg19-dcbb9e9d.pth" in message
+    assert "--weights FILE" in message and "--features vgg16-hed" in message and "vgg19-dcbb9e9d.pth" in message
 
+    # The default, auto, finds neither VGG19 nor vgg16-hed: one line naming both ways to get one.
     status, _, err = run_ganlib(["style", *photos, "-o", tmp_path / "out.png", "--size", "32", "--quiet"], capsys)
-    assert status == 2 and err.count("\n") == 1 and "--features random" in err
+    assert status == 2 and err.count("\n") == 1 and "ganlib weights get vgg16-hed" in err and "--features random" in err
     assert not (tmp_path / "out.png").exists()
 
 
 def test_local_vgg19_weights_file(tmp_path):
     """--weights takes a whole-VGG19 state dict (torchvision's file) and checks its shapes."""
-    reference = vgg19_feature_layers()
+    reference = vgg_feature_layers("vgg19")
     state = {f"features.{k}": v for k, v in reference.state_dict().items()}
     state["classifier.0.weight"] = torch.zeros(2, 2)  # the classifier part is ignored
     torch.save(state, tmp_path / "vgg19.pth")
     net = build_features("vgg19", tmp_path / "vgg19.pth")
-    assert isinstance(net, VGG19Features)
+    assert isinstance(net, VGGFeatures) and net.name == "vgg19"
     assert torch.equal(net.layers.conv5_4.weight, reference[34].weight)
     assert "pool5" not in net.layer_names
 

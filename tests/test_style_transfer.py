@@ -132,8 +132,18 @@ def test_frames_are_reported_every_k_evaluations(net, photos):
     ("size", 8, "size must be at least 16"),
     ("init", "zeros", "init must be one of content, noise, style"),
     ("style_weight", -1.0, "style weight must be a finite number >= 0"),
-    ("features", "resnet", "features must be one of vgg19, random"),
+    ("features", "resnet", "features must be one of auto, vgg19, vgg16, vgg16-hed, random"),
 ])
 def test_bad_settings_are_named(field, value, message):
     with pytest.raises(ValueError, match=message):
         StyleConfig(**{field: value}).validate()
+
+
+def test_terms_with_weight_zero_are_still_measured(net, photos):
+    """A record of `content_weight 0` or `tv_weight 0` shows how far the image is from the photo or how
+    rough it is, not a zero that was never computed."""
+    cfg = tiny(steps=5, content_weight=0.0, tv_weight=0.0)
+    result = style_transfer(*photos, cfg, net=net)
+    last = result.history[-1]
+    assert last["content"] > 0 and last["tv"] > 0
+    assert last["total"] == pytest.approx(cfg.style_weight * last["style"])
