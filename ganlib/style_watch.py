@@ -28,21 +28,27 @@ class StyleWatch:
         self.sizes = pyramid_sizes(content.shape[-2], content.shape[-1], cfg.pyramid)
         coarse = cfg.steps if cfg.coarse_steps is None else cfg.coarse_steps
         self.steps = [coarse] * (len(self.sizes) - 1) + [cfg.steps]
+        # The level whose evaluations are timed: the first at least 128 pixels on its longer side.
+        # On smaller images an evaluation costs mostly fixed overhead, and scaling its time by
+        # the pixels of the full size would overestimate (measured: 2x from 64 pixels).
+        self.timed_level = next((k for k, (h, w) in enumerate(self.sizes) if max(h, w) >= 128), len(self.sizes) - 1)
         self.clock = StepClock(min_steps=5, min_seconds=1.5)
         self.latest: tuple[int, int, torch.Tensor] | None = None  # (level, evaluation, image)
 
     def __call__(self, level: int, evaluation: int, x: torch.Tensor, _total) -> None:
         self.latest = (level, evaluation, x)  # the tensor itself: copied only if it is ever saved
-        if level == 0:
+        if level == self.timed_level:
             seconds = self.clock.tick()
             if seconds is not None:
                 self._estimate(seconds, evaluation)
 
     def _estimate(self, seconds_per_eval: float, done: int) -> None:
-        # An evaluation costs about as much per pixel at every level: scale the first level's time.
-        first = self.sizes[0][0] * self.sizes[0][1]
-        per_level = [seconds_per_eval * h * w / first for h, w in self.sizes]
-        total = sum(t * n for t, n in zip(per_level, self.steps)) - done * seconds_per_eval
+        """The time left, from `seconds_per_eval` measured on the timed level after `done` of its
+        evaluations: from there on an evaluation costs about as much per pixel at every level."""
+        timed = self.timed_level
+        pixels = self.sizes[timed][0] * self.sizes[timed][1]
+        per_level = [seconds_per_eval * h * w / pixels for h, w in self.sizes]
+        total = sum(t * n for t, n in zip(per_level[timed:], self.steps[timed:])) - done * seconds_per_eval
         if total < ANNOUNCE_AFTER:
             return
         cfg = self.cfg

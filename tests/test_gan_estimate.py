@@ -44,6 +44,12 @@ def test_a_long_style_run_gets_an_estimate_from_its_first_level():
     said.clear()
     StyleWatch(torch.zeros(1, 3, 128, 128), StyleConfig(size=128, steps=50), say=said.append)._estimate(0.01, 5)
     assert said == []
+    # A first level under 128 pixels is not timed: its evaluations are mostly fixed overhead.
+    watch = StyleWatch(torch.zeros(1, 3, 256, 256), StyleConfig(size=256, steps=300, pyramid=3), say=said.append)
+    assert watch.sizes[:2] == [(64, 64), (128, 128)] and watch.timed_level == 1
+    watch._estimate(0.25, done=10)  # at 128 pixels: 290 more there and 300 at 256 pixels (4x the pixels)
+    assert said[0].startswith("estimate: about 6 min on this machine (900 evaluations over 3 levels up to 256x256, "
+                              "1.0 s each at full size)")
 
 
 def test_timing_a_run_for_its_estimate_changes_nothing_in_it(tmp_path, monkeypatch, capsys):
