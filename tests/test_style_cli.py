@@ -46,7 +46,7 @@ def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, caps
     (["nope.png", "{style}", "-o", "{out}"], "content file nope.png not found"),
     (["{notes}", "{style}", "-o", "{out}"], "notes.txt is not an image that PIL can read"),
     (["{content}", "{style}", "-o", "{tmp}/out.xyz"], "PIL cannot write .xyz files"),
-    (["{content}", "{style}", "-o", "{out}", "--size", "8"], "size must be at least 16 pixels, not 8"),
+    (["{content}", "{style}", "-o", "{out}", "--size", "8"], "ganlib style: error: --size must be at least 16 pixels, not 8"),
     (["{content}", "{style}", "-o", "{out}", "--steps", "0"], "'0' must be at least 1"),
     (["{content}", "{style}", "-o", "{out}", "--style-weight", "-2"], "'-2' must be a finite number >= 0"),
     (["{content}", "{style}", "-o", "{out}", "--optimizer", "sgd"], "invalid choice: 'sgd'"),
