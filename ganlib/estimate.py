@@ -27,14 +27,14 @@ def round_down(n: float) -> int:
 
 
 class StepClock:
-    """Seconds per step, from the steps after the first (the first also pays for warm-up:
-    allocations, cuDNN's search, torch.compile), once at least `min_steps` steps and
-    `min_seconds` seconds have been timed."""
+    """Seconds per step, from the steps after the first `warmup` (those also pay for warm-up:
+    allocations, oneDNN's and cuDNN's kernel choice, torch.compile), once at least `min_steps`
+    steps and `min_seconds` seconds have been timed."""
 
-    def __init__(self, min_steps: int = 5, min_seconds: float = 2.0):
-        self.min_steps, self.min_seconds = min_steps, min_seconds
+    def __init__(self, min_steps: int = 5, min_seconds: float = 2.0, warmup: int = 1):
+        self.min_steps, self.min_seconds, self.warmup = min_steps, min_seconds, warmup
         self.start: float | None = None
-        self.steps = 0
+        self.ticks = 0
         self.done = False
 
     def tick(self) -> float | None:
@@ -42,12 +42,13 @@ class StepClock:
         now = time.perf_counter()
         if self.done:
             return None
-        if self.start is None:
-            self.start = now
+        self.ticks += 1
+        if self.ticks <= self.warmup:
+            self.start = now  # the clock starts at the end of the last warm-up step
             return None
-        self.steps += 1
+        steps = self.ticks - self.warmup
         elapsed = now - self.start
-        if self.steps >= self.min_steps and elapsed >= self.min_seconds:
+        if steps >= self.min_steps and elapsed >= self.min_seconds:
             self.done = True
-            return elapsed / self.steps
+            return elapsed / steps
         return None

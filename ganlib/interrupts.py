@@ -52,6 +52,33 @@ class StopRequest:
         self.close()
 
 
+class StopAnywhere:
+    """A context manager for loops that need no care to stop (style transfer keeps its latest
+    picture, whatever the optimiser was doing): SIGTERM raises KeyboardInterrupt, as Ctrl-C does;
+    `signum` says which of the two it was. A signal ignored when the block starts (a job started
+    with `&` from a script ignores SIGINT) stays ignored."""
+
+    def __init__(self):
+        self.signum: int = signal.SIGINT
+        self._previous: dict[int, object] = {}
+
+    def _raise(self, signum: int, _frame) -> None:
+        self.signum = signum
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> "StopAnywhere":
+        if threading.current_thread() is threading.main_thread():
+            for sig in SIGNALS:
+                if signal.getsignal(sig) is not signal.SIG_IGN:
+                    self._previous[sig] = signal.signal(sig, self._raise)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        self._previous.clear()
+
+
 def signal_name(signum: int) -> str:
     """"Ctrl-C" for SIGINT (what the user pressed), else the signal's name: "SIGTERM"."""
     return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name

@@ -7,11 +7,11 @@ end, and `--save-every K` writes frames to a folder beside it, `<OUT stem>_frame
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 
 from ganlib.cliargs import Interrupted, UsageError, count, positive_int, weight
+from ganlib.interrupts import StopAnywhere, signal_name
 
 
 def _say(text: str) -> None:
@@ -120,11 +120,13 @@ def run_style(args: argparse.Namespace) -> int:
                 images.save_image(images.to_image(image), frames / f"level{level + 1}_{evaluation:05d}{output.suffix}")
 
         watch = StyleWatch(content, cfg, say=_say if not args.quiet else lambda _text: None)
-        try:
-            result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame,
-                                        on_eval=watch)
-        except KeyboardInterrupt:
-            raise Interrupted(f"stopped by Ctrl-C; {watch.save_partial(output)}", signal.SIGINT) from None
+        with StopAnywhere() as stop:
+            try:
+                result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame,
+                                            on_eval=watch)
+            except KeyboardInterrupt:
+                raise Interrupted(f"stopped by {signal_name(stop.signum)}; {watch.save_partial(output)}",
+                                  stop.signum) from None
         images.save_image(result.pil(), output)
     except (images.ImageError, WeightsError, StyleConfigError) as exc:
         raise UsageError(str(exc)) from None

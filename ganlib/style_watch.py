@@ -31,21 +31,29 @@ class StyleWatch:
         # The level whose evaluations are timed: the first at least 128 pixels on its longer side.
         # On smaller images an evaluation costs mostly fixed overhead, and scaling its time by
         # the pixels of the full size would overestimate (measured: 2x from 64 pixels).
+        # A level too short to be timed passes the clock on to the next one.
         self.timed_level = next((k for k, (h, w) in enumerate(self.sizes) if max(h, w) >= 128), len(self.sizes) - 1)
-        self.clock = StepClock(min_steps=5, min_seconds=1.5)
+        self.clock, self.clock_level, self.estimated = None, None, False
         self.latest: tuple[int, int, torch.Tensor] | None = None  # (level, evaluation, image)
 
     def __call__(self, level: int, evaluation: int, x: torch.Tensor, _total) -> None:
         self.latest = (level, evaluation, x)  # the tensor itself: copied only if it is ever saved
-        if level == self.timed_level:
-            seconds = self.clock.tick()
-            if seconds is not None:
-                self._estimate(seconds, evaluation)
+        if self.estimated or level < self.timed_level:
+            return
+        if level != self.clock_level:
+            # The first few evaluations of a level are slow (memory, oneDNN's kernel choice, the
+            # first L-BFGS steps): measured 2-3x the later ones at 128 px. They are not timed.
+            self.clock, self.clock_level = StepClock(min_steps=10, min_seconds=2.0, warmup=5), level
+        seconds = self.clock.tick()
+        if seconds is not None:
+            self.estimated = True
+            self._estimate(seconds, evaluation, level)
 
-    def _estimate(self, seconds_per_eval: float, done: int) -> None:
-        """The time left, from `seconds_per_eval` measured on the timed level after `done` of its
-        evaluations: from there on an evaluation costs about as much per pixel at every level."""
-        timed = self.timed_level
+    def _estimate(self, seconds_per_eval: float, done: int, level: int | None = None) -> None:
+        """The time left, from `seconds_per_eval` measured on `level` (the timed level unless
+        said) after `done` of its evaluations: from there on an evaluation costs about as much per
+        pixel at every level."""
+        timed = self.timed_level if level is None else level
         pixels = self.sizes[timed][0] * self.sizes[timed][1]
         per_level = [seconds_per_eval * h * w / pixels for h, w in self.sizes]
         total = sum(t * n for t, n in zip(per_level[timed:], self.steps[timed:])) - done * seconds_per_eval

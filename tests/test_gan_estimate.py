@@ -52,6 +52,53 @@ def test_a_long_style_run_gets_an_estimate_from_its_first_level():
                               "1.0 s each at full size)")
 
 
+class FakeTime:
+    """perf_counter for StepClock: each call to step(seconds) moves it on."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def step(self, seconds):
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_clock_leaves_out_its_warm_up_steps(monkeypatch):
+    clock_time = FakeTime()
+    monkeypatch.setattr(estimate.time, "perf_counter", clock_time)
+    clock = estimate.StepClock(min_steps=4, min_seconds=1.0, warmup=3)
+    told = []
+    for seconds in [5.0, 3.0, 2.0] + [0.5] * 6:  # three slow warm-up steps, then steady ones
+        clock_time.step(seconds)
+        told.append(clock.tick())
+    assert told[:6] == [None] * 6 and told[6] == 0.5 and told[7:] == [None, None]
+
+
+def test_a_style_estimate_is_timed_after_the_warm_up_and_on_a_level_long_enough(monkeypatch):
+    clock_time = FakeTime()
+    monkeypatch.setattr(estimate.time, "perf_counter", clock_time)
+    said = []
+    # 512 px: levels of 128, 256 and 512 pixels; an evaluation costs 0.1 s at 128 after 5 slow ones.
+    watch = StyleWatch(torch.zeros(1, 3, 512, 512), StyleConfig(size=512, steps=300, pyramid=3), say=said.append)
+    x = torch.zeros(1, 3, 8, 8)
+    for evaluation in range(1, 30):
+        clock_time.step(1.0 if evaluation <= 5 else 0.1)
+        watch(0, evaluation, x, None)
+    # 0.1 s x (300 - 25 + 4 x 300 + 16 x 300) evaluations: about 10.5 min, not the 2x of timing the warm-up
+    assert len(said) == 1 and said[0].startswith("estimate: about 10 min on this machine (900 evaluations"), said
+    # A timed level too short to be timed (--coarse-steps 8) passes the clock on to the next level.
+    said.clear()
+    watch = StyleWatch(torch.zeros(1, 3, 512, 512), StyleConfig(size=512, steps=300, coarse_steps=8, pyramid=3),
+                       say=said.append)
+    for level, count in ((0, 8), (1, 8), (2, 20)):
+        for evaluation in range(1, count + 1):
+            clock_time.step(1.0 if evaluation <= 5 else 0.1 * 4 ** level)  # 4x the pixels a level
+            watch(level, evaluation, x, None)
+    assert len(said) == 1 and said[0].startswith("estimate: about 8 min on this machine (316 evaluations"), said
+
+
 def test_timing_a_run_for_its_estimate_changes_nothing_in_it(tmp_path, monkeypatch, capsys):
     import ganlib.train as gtrain
 

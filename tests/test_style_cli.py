@@ -162,3 +162,34 @@ def test_ctrl_c_keeps_the_latest_picture(photos, tmp_path, capsys, monkeypatch, 
     picture = np.asarray(Image.open(partial).convert("RGB")).astype(int)
     colour = np.abs(picture[..., 0] - picture[..., 2]).mean()
     assert colour > 10  # the astronaut's colours, also under --preserve-colors (optimised as grey)
+
+
+def test_sigterm_to_a_running_style_run_keeps_the_latest_picture(photos, tmp_path):
+    """A real process and a real signal: SIGTERM (what a job scheduler or `kill` sends) stops
+    `ganlib style` as Ctrl-C does, with the latest picture kept and exit status 128 + 15."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path / "styled.png"
+    frames = tmp_path / "styled_frames"
+    proc = subprocess.Popen([sys.executable, "-m", "ganlib", "style", *map(str, photos), "-o", str(out), "--features",
+                             "random", "--size", "64", "--pyramid", "1", "--steps", "100000", "--save-every", "2",
+                             "--device", "cpu", "--quiet"], env={**os.environ, "PYTHONPATH": str(repo)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (frames.is_dir() and any(frames.iterdir())):  # it is optimising
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert err.startswith("ganlib style: stopped by SIGTERM; wrote the latest picture (64x") and not out.exists()
+    assert Image.open(tmp_path / "styled.partial.png").size[0] == 64
