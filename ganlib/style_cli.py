@@ -132,7 +132,7 @@ def run_style(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     last = result.history[-1]
     h, w = result.levels[-1]
-    print(f"wrote {output} ({w}x{h}, {result.features} features, {len(result.levels)} levels, {result.seconds:.1f} s); "
+    print(f"wrote {output} ({w}x{h}, {result.features} features, {len(result.levels)} level{'s' if len(result.levels) > 1 else ''}, {result.seconds:.1f} s); "
           f"final loss {last['total']:.4g} = content {last['content']:.4g} x {cfg.content_weight:g} "
           f"+ style {last['style']:.4g} x {cfg.style_weight:g} + tv {last['tv']:.4g} x {cfg.tv_weight:g}")
     if cfg.save_every:

@@ -30,7 +30,7 @@ def test_style_writes_the_output_and_frames(photos, tmp_path, capsys):
     with Image.open(out) as img:
         assert img.format == "JPEG" and img.mode == "RGB" and img.size == (40, 40)
     assert sorted(p.name for p in (tmp_path / "styled_frames").iterdir()) == ["level1_00003.jpg", "level1_00006.jpg"]
-    assert f"wrote {out}" in stdout and "final loss" in stdout
+    assert f"wrote {out} (40x40, random features, 1 level, " in stdout and "final loss" in stdout
 
 
 def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, capsys):
