@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -88,6 +89,11 @@ def list_checkpoints(run_dir: Path) -> list[Path]:
     return [p for _, p in sorted(found)]
 
 
+def checkpoint_step(path: Path) -> int:
+    """The step in a checkpoint's file name: step_0000500.pt -> 500."""
+    return int(_STEP_FILE.search(Path(path).name).group(1))
+
+
 def latest_checkpoint(run_dir: Path) -> Path | None:
     found = list_checkpoints(run_dir)
     return found[-1] if found else None
@@ -111,8 +117,11 @@ def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dic
     path = Path(path)
     if path.is_dir():  # a run directory: take its newest checkpoint
         found = latest_checkpoint(path)
+        if found is None and not (path / "config.json").is_file():
+            raise CheckpointError(f"{path} is not a run folder (it has no config.json and no checkpoints/); "
+                                  f"pass a folder that `ganlib train` made, such as runs/<run>, or a .pt file")
         if found is None:
-            raise CheckpointError(f"no checkpoint in {checkpoint_dir(path)}")
+            raise CheckpointError(f"no checkpoint in {checkpoint_dir(path)}: the run stopped before it wrote one")
         path = found
     if not path.is_file():
         raise CheckpointError(f"checkpoint {path} does not exist")
@@ -154,12 +163,29 @@ def read_json(path: Path) -> dict:
         raise CheckpointError(f"{path} line {exc.lineno}: not valid JSON ({exc.msg})") from None
 
 
+@dataclass
+class LoadedGenerator:
+    generator: torch.nn.Module  # in eval mode, without gradients
+    config: dict  # the run's config
+    step: int  # the checkpoint's step
+    ema: bool  # True when these are the weights of the EMA copy
+    path: Path  # the checkpoint file
+
+
 def load_generator(source: Path, device: str | torch.device = "cpu", use_ema: bool = True,
                    expect: dict | None = None) -> tuple[torch.nn.Module, dict]:
     """(generator in eval mode, its config) from a checkpoint file or a run directory.
 
     With `expect` (a config dict), a checkpoint whose model fields differ is refused.
     """
+    loaded = load_generator_info(source, device, use_ema, expect)
+    return loaded.generator, loaded.config
+
+
+def load_generator_info(source: Path, device: str | torch.device = "cpu", use_ema: bool = True,
+                        expect: dict | None = None) -> LoadedGenerator:
+    """`load_generator` with the checkpoint's step and which weights were used (the EMA copy's
+    where the run kept one and `use_ema`, else the generator's own)."""
     from ganlib.models import build_models
 
     state = load_checkpoint(source, map_location="cpu")
@@ -169,6 +195,7 @@ def load_generator(source: Path, device: str | torch.device = "cpu", use_ema: bo
     generator, _ = build_models(config["arch"], latent_dim=config["latent_dim"], image_size=config["image_size"],
                                 channels=config["channels"], g_width=config["g_width"], d_width=config["d_width"],
                                 spectral_norm=config["spectral_norm"])
-    weights = state["generator_ema"] if use_ema and state.get("generator_ema") else state["generator"]
-    generator.load_state_dict(weights)
-    return generator.to(device).eval().requires_grad_(False), config
+    ema = bool(use_ema and state.get("generator_ema"))
+    generator.load_state_dict(state["generator_ema"] if ema else state["generator"])
+    return LoadedGenerator(generator.to(device).eval().requires_grad_(False), config, int(state["step"]), ema,
+                           Path(state["path"]))

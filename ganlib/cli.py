@@ -1,15 +1,16 @@
 """The `ganlib` command: one subcommand per task, each delegating to its module.
 
-Errors a user can fix (bad arguments, unreadable files, missing downloads) print one line,
-`ganlib: error: ...`, and exit with status 2.
+Every error a user can fix (bad arguments, unreadable files, missing downloads) is one line in one
+style, `ganlib train: error: ...`, naming the subcommand and the option, and exits with status 2.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 
 from ganlib import render, style_cli, train_cli, weights_cli
-from ganlib.cliargs import UsageError
+from ganlib.cliargs import CommandError, Interrupted
 
 # Each command module names its subcommands in COMMANDS ({name: one-line help}) and registers them
 # with add_arguments(subparsers), setting func(args) -> exit status; one that has a benchmark
@@ -25,7 +26,14 @@ COMMAND_MODULES = [
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse prints usage plus the error; we keep one line
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _remember_parsers(subparsers) -> None:
+    """Each subcommand's parser stores itself in the parsed arguments (the deepest one wins), so
+    errors found after parsing carry its name and unknown options are matched against its options."""
+    for parser in subparsers.choices.values():
+        parser.set_defaults(parser=parser)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -48,18 +56,40 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         if command in (None, "bench") and hasattr(module, "add_bench_command"):
             module.add_bench_command(bench_sub)
+    _remember_parsers(sub)
+    _remember_parsers(bench_sub)
     return parser
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: list[str]) -> str:
+    """argparse's "unrecognized arguments" message, with the nearest option for a mistyped one
+    (`--image_size` -> `--image-size`)."""
+    options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    words = [w.split("=", 1)[0] for w in extras if w.startswith("-")]
+    hints = []
+    for word in words:
+        close = difflib.get_close_matches(word.replace("_", "-").lower(), options, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"did you mean {close[0]}?" if len(words) == 1 else f"{word}: did you mean {close[0]}?")
+    return f"unrecognized arguments: {' '.join(extras)}" + "".join(f"; {h}" for h in hints)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(command=argv[0] if argv and not argv[0].startswith("-") else "")
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    command_parser = getattr(args, "parser", parser)
+    if extras:
+        command_parser.error(_unrecognized(command_parser, extras))
+    prog = command_parser.prog
     try:
         return int(args.func(args) or 0)
-    except UsageError as exc:
-        print(f"ganlib: error: {exc}", file=sys.stderr)
-        return 2
+    except Interrupted as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return exc.status
+    except CommandError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return exc.status
     except KeyboardInterrupt:
-        print("ganlib: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130

@@ -8,8 +8,26 @@ from __future__ import annotations
 import argparse
 
 
-class UsageError(Exception):
-    """A problem the user can fix; printed as one line, exit status 2."""
+class CommandError(Exception):
+    """A command that cannot go on: printed as one line, `ganlib <command>: error: <message>`,
+    then the command exits with `status`."""
+
+    status = 1
+
+
+class UsageError(CommandError):
+    """A problem the user can fix (an argument, a file, a missing download); exit status 2."""
+
+    status = 2
+
+
+class Interrupted(CommandError):
+    """Stopped by a signal: `ganlib <command>: <message>`, then exit status 128 + the signal's
+    number (130 for Ctrl-C), as a shell reports a process that the signal ended."""
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.status = 128 + signum
 
 
 # argparse turns an ArgumentTypeError into one line naming the option.

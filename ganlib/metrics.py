@@ -13,8 +13,8 @@ folder, and that file then comes before the shipped one. For Fashion-MNIST or CI
 with that name.
 
 The collapse monitor needs no classifier: it compares how spread out the generator's fixed-noise
-samples are with how spread out real images are, in classifier features when a classifier exists
-and in downsampled pixels otherwise.
+samples are with how spread out real images are, and how close the samples come to real images,
+in classifier features when a classifier exists and in downsampled pixels otherwise.
 """
 from __future__ import annotations
 
@@ -310,20 +310,94 @@ def mean_pairwise_distance(features: torch.Tensor) -> float:
     return float(dist.sum() / (n * (n - 1)))
 
 
-class CollapseMonitor:
-    """Warns when generated samples are far less diverse than real images.
+def median_nearest_distance(features: torch.Tensor, reference: torch.Tensor) -> float:
+    """The median over `features` of the distance to the nearest row of `reference`."""
+    return float(torch.cdist(features.double(), reference.double()).min(dim=1).values.median())
 
-    Diversity is the mean pairwise distance between feature vectors. The ratio
-    (samples' diversity / real diversity) is near 1 for a healthy generator and falls towards 0
-    when many noise vectors map to the same few images.
+
+def mean_contrast(images: torch.Tensor) -> float:
+    """The mean over images of the standard deviation of each image's grey pixels, in [-1, 1] units."""
+    return float(to_unit_range(images).float().mean(1).flatten(1).std(dim=1).mean())
+
+
+OK, COLLAPSE, NOT_LEARNED = "ok", "collapse", "not learned yet"
+
+
+@dataclass
+class DiversityCheck:
+    """What the collapse monitor saw in one batch of generated samples, each figure relative to
+    real images (1: like the data)."""
+    ratio: float  # diversity: mean distance between two samples / the same between two real images
+    distance: float  # median distance from a sample to the nearest real image / the same for real images
+    contrast: float  # mean pixel contrast within a sample / the same within a real image
+    threshold: float  # the diversity ratio below which samples count as collapsed
+
+    @property
+    def learned(self) -> bool:
+        """Whether the samples look like the data at all: near it in feature space, and not flat."""
+        return self.distance <= CollapseMonitor.FAR and self.contrast >= CollapseMonitor.FLAT
+
+    @property
+    def verdict(self) -> str:
+        """NOT_LEARNED before the samples look like the data (a slow start, not collapse);
+        COLLAPSE when they do but vary far less than the data; else OK."""
+        if not self.learned:
+            return NOT_LEARNED
+        return COLLAPSE if self.ratio < self.threshold else OK
+
+    @property
+    def collapsed(self) -> bool:
+        return self.verdict == COLLAPSE
+
+    def why_not_learned(self) -> str:
+        reasons = []
+        if self.distance > CollapseMonitor.FAR:
+            reasons.append(f"{self.distance:.1f}x as far from the nearest real image as real images are")
+        if self.contrast < CollapseMonitor.FLAT:
+            reasons.append(f"faint: {self.contrast:.2f} of the real images' contrast")
+        return "; ".join(reasons)
+
+    def record(self) -> dict:
+        """The figures for metrics.jsonl."""
+        return {"diversity_ratio": round(self.ratio, 4), "distance_ratio": round(self.distance, 4),
+                "contrast_ratio": round(self.contrast, 4), "verdict": self.verdict}
+
+
+class CollapseMonitor:
+    """Tells mode collapse from a generator that has not learned yet.
+
+    Diversity is the mean pairwise distance between feature vectors; the ratio (samples'
+    diversity / real diversity) is near 1 for a healthy generator and falls towards 0 when many
+    noise vectors map to the same few images. A generator that has not learned yet can score low
+    too (flat grey samples all look alike), so two more figures say whether the samples look like
+    the data at all: how far each is from its nearest real image, relative to how far real images
+    are from one another (FAR), and how much contrast they have, relative to real images (FLAT).
+    Only samples that look like the data and still vary little count as collapse.
     """
+
+    # Measured on digits (classifier and pixel features) and on photo crops (pixels): samples that
+    # look like the data sit at 0.7-1.8 and 0.6-1.0; untrained and early ones at 2.4-3.9 (in
+    # classifier features; in pixels a flat grey image sits near every photo) and 0-0.36.
+    FAR = 2.0  # samples whose nearest real image is farther than this (relative) are not data-like
+    FLAT = 0.5  # samples with less contrast than this (relative) are flat or faint
 
     def __init__(self, real_images: torch.Tensor, embed, threshold: float = 0.3, n_real: int = 256, seed: int = 0):
         self.embed, self.threshold = embed, threshold
-        pick = torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n_real]
-        self.real_diversity = mean_pairwise_distance(embed(real_images[pick]))
+        order = torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))
+        # A reference set, and other real images to measure a real image's distance to it (for
+        # a small dataset, half of it each).
+        n_ref = min(n_real, len(real_images) // 2)
+        reference, others = real_images[order[:n_ref]], real_images[order[n_ref:n_ref + n_real]]
+        self.reference = embed(reference)
+        self.real_diversity = mean_pairwise_distance(self.reference)
+        self.real_nearest = median_nearest_distance(embed(others), self.reference)
+        self.real_contrast = mean_contrast(reference)
 
-    def check(self, fake_images: torch.Tensor) -> tuple[float, bool]:
-        """(diversity ratio, collapsed?) for a batch of generated images."""
-        ratio = mean_pairwise_distance(self.embed(fake_images)) / max(self.real_diversity, 1e-12)
-        return ratio, ratio < self.threshold
+    def check(self, fake_images: torch.Tensor) -> DiversityCheck:
+        """The DiversityCheck of a batch of generated images in [-1, 1]."""
+        features = self.embed(fake_images)
+        return DiversityCheck(
+            ratio=mean_pairwise_distance(features) / max(self.real_diversity, 1e-12),
+            distance=median_nearest_distance(features, self.reference) / max(self.real_nearest, 1e-12),
+            contrast=mean_contrast(fake_images) / max(self.real_contrast, 1e-12),
+            threshold=self.threshold)

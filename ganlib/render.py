@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -165,20 +164,46 @@ def run_summary(run_dir: Path) -> dict:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()}
 
 
+def _new_folder(parent: Path, name: str) -> Path:
+    """parent/name, made now; parent/name-2, -3, ... where that exists (a notebook run twice in a second)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = parent / (name if n == 1 else f"{name}-{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{parent / name}: and 998 more like it exist; remove old runs")
+
+
 class Outputs:
     """Saves the files the site shows and a record of what produced each one.
 
     Under the renderer the folder is $GANLIB_RENDER_OUT; run by hand, ./outputs/<notebook>.
-    Training runs (checkpoints and all) go to a separate runs folder and are never published.
+    Training runs (checkpoints and all) go to a separate runs folder and are never published: under
+    the renderer a temporary one that it removes; run by hand (a learner in Jupyter), `runs_folder`
+    or else ./runs/<notebook>-<date>-<time>/, kept like any `ganlib train` run and never in a
+    temporary folder that nobody would clean up.
     """
 
-    def __init__(self, notebook: str, folder: str | Path | None = None):
+    def __init__(self, notebook: str, folder: str | Path | None = None, runs_folder: str | Path | None = None):
         self.notebook = notebook
         self.folder = Path(folder or os.environ.get(ENV_OUT) or Path("outputs") / notebook)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.runs_folder = Path(tempfile.mkdtemp(prefix=f"{notebook}-runs-", dir=os.environ.get(ENV_RUNS)))
+        self._runs_folder = Path(runs_folder) if runs_folder else None
         self.artifacts: dict[str, dict] = {}
         self.runs: dict[str, dict] = {}
+
+    @property
+    def runs_folder(self) -> Path:
+        """Made at the first run, so a notebook that trains nothing leaves no folder."""
+        if self._runs_folder is None:
+            if os.environ.get(ENV_RUNS):
+                self._runs_folder = Path(tempfile.mkdtemp(prefix=f"{self.notebook}-runs-", dir=os.environ[ENV_RUNS]))
+            else:
+                self._runs_folder = _new_folder(Path("runs"), f"{self.notebook}-{time.strftime('%Y%m%d-%H%M%S')}")
+        return self._runs_folder
 
     def run_dir(self, name: str) -> str:
         return str(self.runs_folder / name)
@@ -447,7 +472,7 @@ def add_arguments(sub) -> None:
 
 
 def run_cli(args) -> int:
-    from ganlib.cliargs import UsageError
+    from ganlib.cliargs import CommandError, UsageError
 
     known = available_notebooks()
     names = args.notebook or known
@@ -466,6 +491,5 @@ def run_cli(args) -> int:
             else:
                 render_notebook(name, args.mode or default_mode(), timeout=args.timeout, commit=commit)
     except RenderError as exc:
-        print(f"ganlib: error: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc)) from None
     return 0

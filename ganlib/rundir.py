@@ -4,7 +4,9 @@
     metrics.jsonl     one JSON object per event: kind "train" (losses, D's outputs, gradient norms,
                       speed), "monitor" (the collapse check) or "eval" (cFID/cKID)
     train.log         the messages shown during training
-    samples/          fixed-noise grids step_<n>.png, final.png and progress.gif
+    samples/          fixed-noise grids step_<n>.png, final.png and progress.gif; with an EMA copy
+                      of the generator these come from the copy, and raw/ holds the grids of the
+                      generator being trained
     checkpoints/      step_<n>.pt, the newest few (see ganlib.checkpoint)
 
 Only rank 0 writes. Files are written whole through a temporary file, except metrics.jsonl and
@@ -107,13 +109,15 @@ class RunDir:
                 if line.strip()]
 
     # -- samples ---------------------------------------------------------------------------------
-    def sample_file(self, step: int | None) -> Path:
-        """samples/step_<step>.png, or samples/final.png for step None."""
-        return self.samples / ("final.png" if step is None else f"step_{step:07d}.png")
+    def sample_file(self, step: int | None, raw: bool = False) -> Path:
+        """samples/step_<step>.png, or samples/final.png for step None; under samples/raw/ for the
+        raw generator's grids of a run that samples from an EMA copy."""
+        folder = self.samples / "raw" if raw else self.samples
+        return folder / ("final.png" if step is None else f"step_{step:07d}.png")
 
-    def save_samples(self, images: torch.Tensor, step: int | None) -> None:
+    def save_samples(self, images: torch.Tensor, step: int | None, raw: bool = False) -> None:
         """The first GRID_IMAGES of `images` (in [-1, 1]) as a grid, 8 per row."""
-        self._write(save_grid, images[:GRID_IMAGES].detach().cpu(), self.sample_file(step))
+        self._write(save_grid, images[:GRID_IMAGES].detach().cpu(), self.sample_file(step, raw))
 
     def save_progress_animation(self) -> None:
         """samples/progress.gif from the grids written so far (it waits for those still being written)."""
@@ -123,6 +127,11 @@ class RunDir:
     # -- checkpoints -----------------------------------------------------------------------------
     def latest_checkpoint(self) -> Path | None:
         return ckpt.latest_checkpoint(self.path)
+
+    def latest_step(self) -> int | None:
+        """The step of the newest checkpoint; None when there is none."""
+        latest = self.latest_checkpoint()
+        return None if latest is None else ckpt.checkpoint_step(latest)
 
     def save_checkpoint(self, step: int, payload: dict, keep: int) -> Path:
         """Write checkpoints/step_<step>.pt and return its path. In the background, the payload's
@@ -151,22 +160,33 @@ class RunLog:
     def __init__(self, run_dir: Path | None, quiet: bool, enabled: bool):
         self.path = run_dir / "train.log" if run_dir and enabled else None
         self.quiet, self.enabled = quiet, enabled
+        self.pending: list[str] = []  # lines from before the run folder exists (data loading)
 
     def _write(self, text: str, stream) -> None:
         from tqdm import tqdm
 
         tqdm.write(text, file=stream)
+        stream.flush()  # seen at once through a pipe (`ganlib train | tee`), not when a buffer fills
         self._append(text)
 
     def _append(self, text: str) -> None:
-        if self.path:
+        if not self.path:
+            return
+        self.pending.append(text)
+        if self.path.parent.is_dir():
             with open(self.path, "a", encoding="utf-8") as f:
-                f.write(text + "\n")
+                f.write("".join(line + "\n" for line in self.pending))
+            self.pending.clear()
 
     def info(self, text: str) -> None:
         if self.enabled and not self.quiet:
             self._write(text, sys.stdout)
         elif self.enabled:
+            self._append(text)
+
+    def note(self, text: str) -> None:
+        """To train.log only (for what the caller shows in its own way)."""
+        if self.enabled:
             self._append(text)
 
     def warn(self, text: str) -> None:

@@ -75,35 +75,38 @@ class StyleConfig:
     channels_last: bool | None = None  # None: on CUDA
 
     def validate(self) -> None:
+        """Raise StyleConfigError for the first impossible value, named as `ganlib style`'s option
+        (the field with `_` for `-`; style_layers and style_layer_weights are Python-only)."""
+
         def bad(message):
             raise StyleConfigError(message)
 
         if self.size < 16:
-            bad(f"size must be at least 16 pixels, not {self.size}")
+            bad(f"--size must be at least 16 pixels, not {self.size}")
         if self.steps < 1:
-            bad(f"steps must be at least 1, not {self.steps}")
+            bad(f"--steps must be at least 1, not {self.steps}")
         if self.coarse_steps is not None and self.coarse_steps < 0:
-            bad(f"coarse steps must be 0 or more, not {self.coarse_steps}")
+            bad(f"--coarse-steps must be 0 or more, not {self.coarse_steps}")
         for name in ("content_weight", "style_weight", "tv_weight"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
-                bad(f"{name.replace('_', ' ')} must be a finite number >= 0, not {value}")
+                bad(f"--{name.replace('_', '-')} must be a finite number >= 0, not {value}")
         if self.content_weight == self.style_weight == 0:
-            bad("content weight and style weight are both 0: nothing to optimise")
+            bad("--content-weight and --style-weight are both 0: nothing to optimise")
         if self.init not in INITS:
-            bad(f"init must be one of {', '.join(INITS)}, not {self.init!r}")
+            bad(f"--init must be one of {', '.join(INITS)}, not {self.init!r}")
         if self.optimizer not in OPTIMIZERS:
-            bad(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
+            bad(f"--optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
         if not self.lr > 0:
-            bad(f"lr must be > 0, not {self.lr}")
+            bad(f"--lr must be > 0, not {self.lr}")
         if self.pyramid < 1:
-            bad(f"pyramid must be at least 1 level, not {self.pyramid}")
+            bad(f"--pyramid must be at least 1 level, not {self.pyramid}")
         if self.features not in FEATURES:
-            bad(f"features must be one of {', '.join(FEATURES)}, not {self.features!r}")
+            bad(f"--features must be one of {', '.join(FEATURES)}, not {self.features!r}")
         if not self.style_scale > 0:
-            bad(f"style scale must be > 0, not {self.style_scale}")
+            bad(f"--style-scale must be > 0, not {self.style_scale}")
         if self.save_every < 0:
-            bad(f"save every must be 0 or more, not {self.save_every}")
+            bad(f"--save-every must be 0 or more, not {self.save_every}")
         if self.style_layer_weights is not None:
             layers = self.style_layers
             if layers is None or len(layers) != len(self.style_layer_weights):

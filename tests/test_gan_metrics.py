@@ -65,16 +65,43 @@ def test_cfid_ranks_real_halves_below_one_class_below_noise(classifier):
     assert real < 0.2 * only_ones and only_ones < noise
 
 
-def test_collapse_monitor_flags_identical_samples_not_real_ones(classifier):
+@pytest.fixture(scope="module", params=["classifier", "pixels"])
+def monitor(request, classifier):
+    """A collapse monitor on the first 900 digits, in either feature space."""
     images = resize_uint8(load_digits_uint8(), 32)
-    embed = lambda x: metrics.embed_images(classifier, x)  # noqa: E731
-    for feature_space in (embed, metrics.pixel_features):
-        monitor = metrics.CollapseMonitor(images[:900], feature_space, threshold=0.3)
-        ratio, collapsed = monitor.check(images[900:1156].float() / 127.5 - 1)
-        assert 0.8 < ratio < 1.25 and not collapsed
-        same = (images[900:901].float() / 127.5 - 1).expand(256, -1, -1, -1)
-        ratio, collapsed = monitor.check(same + 0.01 * torch.randn(256, 1, 32, 32))
-        assert ratio < 0.1 and collapsed
+    embed = (lambda x: metrics.embed_images(classifier, x)) if request.param == "classifier" else metrics.pixel_features
+    return metrics.CollapseMonitor(images[:900], embed, threshold=0.3)
+
+
+def held_out_digits():
+    return resize_uint8(load_digits_uint8(), 32)[900:1156].float() / 127.5 - 1
+
+
+def test_collapse_monitor_passes_real_images(monitor):
+    check = monitor.check(held_out_digits())
+    assert 0.8 < check.ratio < 1.25 and 0.7 < check.distance < 1.3 and 0.8 < check.contrast < 1.25
+    assert check.verdict == metrics.OK and not check.collapsed
+
+
+def test_collapse_is_samples_that_look_like_data_but_alike(monitor):
+    digits = held_out_digits()
+    same = digits[:1].expand(256, -1, -1, -1) + 0.01 * torch.randn(256, 1, 32, 32)
+    check = monitor.check(same)
+    assert check.ratio < 0.1 and check.distance < monitor.FAR
+    assert check.verdict == metrics.COLLAPSE and check.collapsed
+    # Three distinct digits over and over are less varied than the data, but not below 0.3 of it.
+    assert monitor.check(digits[torch.arange(256) % 3]).verdict == metrics.OK
+
+
+@pytest.mark.parametrize("samples, reason", [
+    (lambda: torch.zeros(256, 1, 32, 32), "faint"),  # an untrained generator's flat grey
+    (lambda: torch.rand(256, 1, 32, 32, generator=torch.Generator().manual_seed(0)) * 2 - 1, "as far from"),
+])
+def test_samples_unlike_the_data_are_not_learned_yet_not_collapse(monitor, samples, reason):
+    # Flat grey samples are all alike (diversity 0), yet that is a slow start, not collapse.
+    check = monitor.check(samples())
+    assert check.verdict == metrics.NOT_LEARNED and not check.collapsed
+    assert reason in check.why_not_learned()
 
 
 @pytest.mark.slow

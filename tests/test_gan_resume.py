@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,45 @@ def test_checkpoint_from_another_config_is_refused(tmp_path):
         ckpt.load_generator(run.run_dir, expect=expect)
     generator, config = ckpt.load_generator(run.run_dir)
     assert config["image_size"] == 16 and not generator.training
+
+
+TINY = ["--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8", "--batch-size", "16",
+        "--fid-samples", "0", "--monitor-every", "0", "--device", "cpu", "--log-every", "1"]
+
+
+def test_ctrl_c_writes_a_checkpoint_and_says_how_to_resume(tmp_path):
+    # A learner's run: default run folder, Ctrl-C (SIGINT) some steps in, then the printed command.
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "ganlib", "train", *TINY, "--steps", "100000"], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first_line = proc.stdout.readline()  # the run names its folder before it trains
+        assert first_line.startswith("run folder: runs/"), first_line
+        run = tmp_path / first_line.split()[2]
+        deadline = time.monotonic() + 120
+        while not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 3):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    state = ckpt.load_checkpoint(run)
+    step = state["step"]
+    assert step >= 3 and step % 500  # written at the step reached, not a scheduled checkpoint
+    assert f"ganlib train: stopped by Ctrl-C at step {step}; wrote {run.relative_to(tmp_path)}/checkpoints/" in err
+    resume_command = err.strip().splitlines()[-1]
+    assert resume_command == f"continue with: ganlib train --resume {run.relative_to(tmp_path)}"
+
+    # The printed command continues from that checkpoint (here up to three more steps) ...
+    resumed = ganlib([*resume_command.split()[3:], "--steps", str(step + 3)], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"at step {step} from step_{step:07d}.pt" in resumed.stdout
+    # ... and ends exactly where an uninterrupted run of as many steps ends.
+    whole = ganlib(["train", *TINY, "--steps", str(step + 3), "--out", "whole", "--quiet"], tmp_path)
+    assert whole.returncode == 0, whole.stderr
+    a, b = ckpt.load_checkpoint(tmp_path / "whole"), ckpt.load_checkpoint(run)
+    assert a["step"] == b["step"] == step + 3
+    for key in ("generator", "discriminator", "opt_g", "opt_d", "noise_rng", "torch_rng"):
+        assert_same_tensors(a[key], b[key], key)

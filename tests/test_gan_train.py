@@ -1,5 +1,7 @@
 """The training loop: the lesson's options do what they say, outputs, divergence handling."""
 import json
+import os
+import signal
 
 import pytest
 import torch
@@ -7,7 +9,8 @@ from PIL import Image
 
 from ganlib import checkpoint as ckpt
 from ganlib.models import build_models
-from ganlib.train import ConfigError, TrainConfig, TrainingDiverged, train
+from conftest import run_ganlib
+from ganlib.train import ConfigError, TrainConfig, TrainingDiverged, ema_weight, train
 
 
 def tiny(tmp_path, **overrides) -> TrainConfig:
@@ -75,9 +78,30 @@ def test_ema_is_the_moving_average_of_generator_weights(tmp_path):
     torch.manual_seed(0)
     G0, _ = build_models("dcgan", latent_dim=8, image_size=16, channels=1, g_width=8, d_width=8)
     initial = dict(G0.named_parameters())
+    weight = ema_weight(0.9, 1)  # the warm-up takes in 9/11 of the new weights at step 1
+    assert weight == pytest.approx(9 / 11)
     for name, p in run.generator_ema.named_parameters():
-        expected = 0.9 * initial[name] + 0.1 * dict(run.generator.named_parameters())[name]
+        expected = (1 - weight) * initial[name] + weight * dict(run.generator.named_parameters())[name]
         assert torch.allclose(p, expected, atol=1e-7), name
+
+
+def test_ema_warm_up_reaches_the_asked_decay():
+    assert ema_weight(0.999, 10) == pytest.approx(9 / 20)
+    assert ema_weight(0.999, 10**5) == pytest.approx(0.001)  # the full horizon of 1000 steps, once reached
+    assert all(ema_weight(0.99, t) >= ema_weight(0.99, t + 1) for t in range(1, 2000))
+
+
+def test_early_ema_copy_follows_the_generator_not_its_untrained_start(tmp_path):
+    # With a plain EMA of decay 0.999, 30 steps in the copy is still 97 % the untrained generator,
+    # and every grid drawn from it is flat grey. The warmed-up copy tracks the recent generator.
+    run = train(tiny(tmp_path, steps=30, ema_decay=0.999, lr_g=2e-3), images=white_images())
+    torch.manual_seed(0)
+    G0, _ = build_models("dcgan", latent_dim=8, image_size=16, channels=1, g_width=8, d_width=8)
+
+    def distance(a, b):
+        return sum(float((p - q).detach().pow(2).sum()) for p, q in zip(a.parameters(), b.parameters())) ** 0.5
+
+    assert distance(run.generator_ema, run.generator) < 0.5 * distance(run.generator_ema, G0)
 
 
 def test_run_directory_outputs_and_checkpoint_retention(tmp_path):
@@ -160,8 +184,17 @@ def test_distributed_backend_follows_the_device(monkeypatch):
     assert dist_backend("cuda") == "gloo"
 
 
-def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys):
-    # A threshold above any possible ratio makes every check a "collapse": the plumbing is what is tested.
+@pytest.fixture
+def everything_looks_learned(monkeypatch):
+    """Samples count as data-like however they look, so a threshold above any possible diversity
+    ratio makes every check a collapse: the plumbing is what these tests test."""
+    from ganlib.metrics import CollapseMonitor
+
+    monkeypatch.setattr(CollapseMonitor, "FAR", float("inf"))
+    monkeypatch.setattr(CollapseMonitor, "FLAT", 0.0)
+
+
+def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys, everything_looks_learned):
     run = train(tiny(tmp_path, steps=4, monitor_every=2, collapse_threshold=10.0, collapse_warmup=0))
     monitors = records(run.run_dir, "monitor")
     assert [m["step"] for m in monitors] == [2, 4] and all(m["collapsed"] for m in monitors)
@@ -169,7 +202,32 @@ def test_collapse_warning_reaches_log_and_metrics(tmp_path, capsys):
     assert "possible mode collapse" in capsys.readouterr().err
 
 
-def test_collapse_shows_in_the_progress_bar_at_the_step_it_is_found(tmp_path, capsys):
+@pytest.mark.parametrize("ema_decay, folder", [(0.0, "samples"), (0.99, "samples/raw")])
+def test_a_collapse_warning_names_a_grid_that_exists(tmp_path, capsys, everything_looks_learned, ema_decay, folder):
+    # Grids every 5 steps, checks every 3: the grid of step 3 exists only because of the warning.
+    # With an EMA copy it is the raw generator's, the one the monitor checked.
+    run = train(tiny(tmp_path, steps=6, sample_every=5, monitor_every=3, collapse_threshold=10.0, collapse_warmup=0,
+                     ema_decay=ema_decay))
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "mode collapse" in line]
+    assert len(warnings) == 2 and warnings[0].endswith(f"see {folder}/step_0000003.png")
+    for m in records(run.run_dir, "monitor"):
+        assert (run.run_dir / m["grid"]).is_file()
+
+
+def test_a_slow_start_is_not_called_collapse(tmp_path, capsys):
+    # The untrained generator's flat grey samples are all alike, but unlike the data: "not learned
+    # yet", said once, with no collapse warning.
+    run = train(tiny(tmp_path, steps=4, monitor_every=1, collapse_warmup=0, quiet=False, lr_g=1e-12))
+    out, err = capsys.readouterr()
+    assert "mode collapse" not in err
+    assert out.count("has not learned yet, which is not mode collapse") == 1
+    monitors = records(run.run_dir, "monitor")
+    assert all(m["verdict"] == "not learned yet" and not m["collapsed"] for m in monitors)
+    assert monitors[0]["diversity_ratio"] < 0.3  # the old monitor warned here
+    assert (run.run_dir / monitors[0]["grid"]).is_file()
+
+
+def test_collapse_shows_in_the_progress_bar_at_the_step_it_is_found(tmp_path, capsys, everything_looks_learned):
     # The check at step 4 comes after that step's log line; the bar must not wait for the next one.
     train(tiny(tmp_path, steps=4, log_every=4, monitor_every=4, collapse_threshold=10.0, collapse_warmup=0,
                quiet=False))
@@ -197,11 +255,14 @@ def test_time_limit_and_callback_end_the_run_early(tmp_path):
     assert 0 < run.step < 10**6 and (run.run_dir / "samples" / "final.png").exists()
 
 
-def test_invalid_config_names_the_field(tmp_path):
-    with pytest.raises(ConfigError, match="label_smoothing"):
+def test_invalid_config_names_the_option(tmp_path):
+    with pytest.raises(ConfigError, match=r"^--label-smoothing must be in \[0, 1\), not 1.5$"):
         train(tiny(tmp_path, label_smoothing=1.5))
-    with pytest.raises(ConfigError, match="image_size"):
+    with pytest.raises(ConfigError, match="^--image-size must be one of 16, 28, 32, 64, 128, not 20$"):
         train(tiny(tmp_path, image_size=20))
+    with pytest.raises(ConfigError, match="^--steps must be at least 1, not 0$"):
+        train(tiny(tmp_path, steps=0))
+    assert not (tmp_path / "run").exists()
 
 
 def test_the_loop_runs_the_shared_gan_step(tmp_path, monkeypatch):
@@ -298,3 +359,42 @@ def test_cpu_steps_use_bf16_only_where_the_cpu_computes_it(tmp_path, monkeypatch
     monkeypatch.setattr(gtrain, "gan_step", recording_step)
     train(tiny(tmp_path, steps=2, amp=amp, device="cpu"), images=white_images())
     assert seen == [expected, expected]
+
+
+def test_a_first_signal_is_recorded_and_a_second_acts_at_once():
+    from ganlib.interrupts import StopRequest, signal_name
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with StopRequest() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.signum == signal.SIGINT and signal_name(stop.signum) == "Ctrl-C"
+        with pytest.raises(KeyboardInterrupt):  # a loop that hangs can still be stopped
+            os.kill(os.getpid(), signal.SIGINT)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_sigterm_stops_after_the_step_with_a_checkpoint_and_status_143(tmp_path, capsys, monkeypatch):
+    import ganlib.train as gtrain
+
+    real_train = gtrain.train
+    monkeypatch.setattr(gtrain, "train", lambda cfg, **kw: real_train(
+        cfg, on_step=lambda step: step == 6 and os.kill(os.getpid(), signal.SIGTERM), **kw))
+    run = tmp_path / "run"
+    status, _, err = run_ganlib(["train", "--image-size", "16", "--g-width", "8", "--d-width", "8", "--latent-dim", "8",
+                                 "--batch-size", "16", "--fid-samples", "0", "--monitor-every", "0", "--quiet",
+                                 "--steps", "50", "--checkpoint-every", "5", "--out", run], capsys)
+    assert status == 128 + signal.SIGTERM
+    assert [p.name for p in ckpt.list_checkpoints(run)] == ["step_0000005.pt", "step_0000007.pt"]
+    assert err == (f"ganlib train: stopped by SIGTERM at step 7; wrote {run}/checkpoints/step_0000007.pt\n"
+                   f"continue with: ganlib train --resume {run}\n")
+    assert "stopped by SIGTERM at step 7" in (run / "train.log").read_text()
+    assert records(run)[-1]["step"] == 7  # the last step is logged too
+
+
+def test_with_an_ema_copy_the_run_says_so_and_keeps_the_raw_grids_too(tmp_path, capsys):
+    run = train(tiny(tmp_path, steps=10, sample_every=5, ema_decay=0.99, quiet=False), images=white_images())
+    assert "sample grids and final.png come from the EMA copy of the generator (--ema-decay 0.99)" in capsys.readouterr().out
+    names = ["step_0000000.png", "step_0000005.png", "step_0000010.png", "final.png"]
+    assert sorted(p.name for p in (run.run_dir / "samples" / "raw").iterdir()) == sorted(names)
+    ema_grid, raw_grid = (Image.open(run.run_dir / "samples" / sub / "step_0000010.png") for sub in ("", "raw"))
+    assert ema_grid.tobytes() != raw_grid.tobytes()

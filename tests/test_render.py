@@ -156,7 +156,7 @@ def test_smoke_is_smaller_than_cpu_and_cpu_than_full():
 def test_render_cli_errors_are_one_line(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ganlib: error:") and message in err and err.count("\n") == 1
+    assert err.startswith("ganlib render: error:") and message in err and err.count("\n") == 1
 
 
 def test_outputs_record_what_made_each_file(tmp_path):
@@ -175,6 +175,26 @@ def test_outputs_record_what_made_each_file(tmp_path):
     assert recorded["runs"]["styled"]["metrics"] == {"loss": 0.5}, "runs are kept for pages to quote"
     assert entry["metrics"] == {"loss": 0.5} and entry["device"].startswith("CPU") and entry["wall_time_s"] >= 0
     assert (tmp_path / "out" / "result.png").read_bytes() == b"png"
+
+
+def test_a_notebook_run_by_hand_trains_under_runs_not_in_a_temporary_folder(tmp_path, monkeypatch):
+    """A learner's notebook keeps its runs in ./runs/<notebook>-<time>/ (a second Outputs in the
+    same second gets its own folder); under the renderer they go to its working folder, which it
+    removes; a notebook that trains nothing makes no runs folder at all."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(render.ENV_RUNS, raising=False)
+    render.Outputs("nb", folder=tmp_path / "out")
+    assert not (tmp_path / "runs").exists()
+    first, second = render.Outputs("nb", folder=tmp_path / "out"), render.Outputs("nb", folder=tmp_path / "out")
+    a, b = Path(first.run_dir("dcgan")), Path(second.run_dir("dcgan"))
+    assert a.parent.parent == b.parent.parent == Path("runs") and a.parent != b.parent
+    assert a.parent.name.startswith("nb-") and a.name == "dcgan" and a.parent.is_dir()
+    chosen = render.Outputs("nb", folder=tmp_path / "out", runs_folder=tmp_path / "mine")
+    assert Path(chosen.run_dir("dense")) == tmp_path / "mine" / "dense"
+    monkeypatch.setenv(render.ENV_RUNS, str(tmp_path / "work"))
+    (tmp_path / "work").mkdir()
+    rendered = Path(render.Outputs("nb", folder=tmp_path / "out").run_dir("dcgan"))
+    assert rendered.parent.parent == tmp_path / "work"
 
 
 def test_a_style_run_is_recorded_with_its_evaluations_over_all_levels(tmp_path):

@@ -30,7 +30,7 @@ def test_style_writes_the_output_and_frames(photos, tmp_path, capsys):
     with Image.open(out) as img:
         assert img.format == "JPEG" and img.mode == "RGB" and img.size == (40, 40)
     assert sorted(p.name for p in (tmp_path / "styled_frames").iterdir()) == ["level1_00003.jpg", "level1_00006.jpg"]
-    assert f"wrote {out}" in stdout and "final loss" in stdout
+    assert f"wrote {out} (40x40, random features, 1 level, " in stdout and "final loss" in stdout
 
 
 def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, capsys):
@@ -46,7 +46,7 @@ def test_style_runs_with_preserved_colours_adam_and_noise(photos, tmp_path, caps
     (["nope.png", "{style}", "-o", "{out}"], "content file nope.png not found"),
     (["{notes}", "{style}", "-o", "{out}"], "notes.txt is not an image that PIL can read"),
     (["{content}", "{style}", "-o", "{tmp}/out.xyz"], "PIL cannot write .xyz files"),
-    (["{content}", "{style}", "-o", "{out}", "--size", "8"], "size must be at least 16 pixels, not 8"),
+    (["{content}", "{style}", "-o", "{out}", "--size", "8"], "ganlib style: error: --size must be at least 16 pixels, not 8"),
     (["{content}", "{style}", "-o", "{out}", "--steps", "0"], "'0' must be at least 1"),
     (["{content}", "{style}", "-o", "{out}", "--style-weight", "-2"], "'-2' must be a finite number >= 0"),
     (["{content}", "{style}", "-o", "{out}", "--optimizer", "sgd"], "invalid choice: 'sgd'"),
@@ -137,3 +137,59 @@ def test_bench_style_reports_a_ratio(photos, tmp_path, capsys):
 def test_bench_style_rejects_bad_numbers(capsys):
     status, _, err = run_ganlib(["bench", "style", "--size", "0"], capsys)
     assert status == 2 and "argument --size: '0' must be at least 1" in err
+
+
+@pytest.mark.parametrize("preserve_colors", [False, True])
+def test_ctrl_c_keeps_the_latest_picture(photos, tmp_path, capsys, monkeypatch, preserve_colors):
+    from ganlib.style_watch import StyleWatch
+
+    record = StyleWatch.__call__
+
+    def interrupt_on_level_2(self, level, evaluation, x, total):
+        record(self, level, evaluation, x, total)
+        if (level, evaluation) == (1, 3):
+            raise KeyboardInterrupt  # what Ctrl-C raises
+
+    monkeypatch.setattr(StyleWatch, "__call__", interrupt_on_level_2)
+    out = tmp_path / "styled.png"
+    args = ["style", *photos, "-o", out, "--features", "random", "--size", "64", "--steps", "5", "--pyramid", "2",
+            "--quiet"] + (["--preserve-colors"] if preserve_colors else [])
+    status, _, err = run_ganlib(args, capsys)
+    partial = tmp_path / "styled.partial.png"
+    assert status == 130 and not out.exists()
+    assert err == (f"ganlib style: stopped by Ctrl-C; wrote the latest picture (64x64, level 2 of 2, evaluation 3 "
+                   f"of 5) to {partial}\n")
+    picture = np.asarray(Image.open(partial).convert("RGB")).astype(int)
+    colour = np.abs(picture[..., 0] - picture[..., 2]).mean()
+    assert colour > 10  # the astronaut's colours, also under --preserve-colors (optimised as grey)
+
+
+def test_sigterm_to_a_running_style_run_keeps_the_latest_picture(photos, tmp_path):
+    """A real process and a real signal: SIGTERM (what a job scheduler or `kill` sends) stops
+    `ganlib style` as Ctrl-C does, with the latest picture kept and exit status 128 + 15."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path / "styled.png"
+    frames = tmp_path / "styled_frames"
+    proc = subprocess.Popen([sys.executable, "-m", "ganlib", "style", *map(str, photos), "-o", str(out), "--features",
+                             "random", "--size", "64", "--pyramid", "1", "--steps", "100000", "--save-every", "2",
+                             "--device", "cpu", "--quiet"], env={**os.environ, "PYTHONPATH": str(repo)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (frames.is_dir() and any(frames.iterdir())):  # it is optimising
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert err.startswith("ganlib style: stopped by SIGTERM; wrote the latest picture (64x") and not out.exists()
+    assert Image.open(tmp_path / "styled.partial.png").size[0] == 64

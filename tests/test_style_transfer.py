@@ -129,10 +129,10 @@ def test_frames_are_reported_every_k_evaluations(net, photos):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("size", 8, "size must be at least 16"),
-    ("init", "zeros", "init must be one of content, noise, style"),
-    ("style_weight", -1.0, "style weight must be a finite number >= 0"),
-    ("features", "resnet", "features must be one of auto, vgg19, vgg16, vgg16-hed, random"),
+    ("size", 8, "--size must be at least 16"),
+    ("init", "zeros", "--init must be one of content, noise, style"),
+    ("style_weight", -1.0, "--style-weight must be a finite number >= 0"),
+    ("features", "resnet", "--features must be one of auto, vgg19, vgg16, vgg16-hed, random"),
 ])
 def test_bad_settings_are_named(field, value, message):
     with pytest.raises(ValueError, match=message):
