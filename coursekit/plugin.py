@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, write_demo_assets
+from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.frontmatter import TranslationError
 from coursekit import results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
@@ -49,6 +49,8 @@ class CourseConfig(Config):
     quiz_dir = opt.Type(str, default="quiz")
     help_translate_page = opt.Type(str, default="help-translate.md")
     colab_ref = opt.Type(str, default="colab")  # where "Open in Colab" finds the notebooks (coursekit.colab)
+    # Notebooks (paths under docs/) whose code cells run in the page: only ganlib.lite and the standard library.
+    runnable_notebooks = opt.ListOfItems(opt.Type(str), default=[])
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -201,12 +203,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
+        translation = self.translations.get(page.file.src_uri)
+        if (translation.rel if translation else page.file.src_uri) in self.config.runnable_notebooks:
+            html = runnable_notebook(html)
         html = add_widgets(html, lang, get_relative_url("assets/", page.url))  # demos, runnable code
         if page.file.src_uri.endswith(".ipynb"):
             html = self._notebook_links(page, lang, config) + html
         if lang == self.default_language:
             return html
-        translation = self.translations.get(page.file.src_uri)
         if translation is None and page.file.src_uri not in self.native_pages:
             help_url = self._url_to(page, self.config.help_translate_page, lang)
             notice = ui(lang, "untranslated_body", help_url=help_url)
