@@ -36,7 +36,7 @@ from mkdocs.utils import get_relative_url
 
 from coursekit import results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
-from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, write_demo_assets
+from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.diagrams import DiagramError
 from coursekit.notebooks import notebook_links, rewrap_notebooks
 from coursekit.page_fixes import fix_page
@@ -60,6 +60,8 @@ class CourseConfig(Config):
     # Languages merged before every page is translated: their pages fall back to English with a
     # notice, and the checks that every page is fresh leave them out.
     languages_in_progress = options.ListOfItems(options.Type(str), default=[])
+    # Notebooks (paths under docs/) whose code cells run in the page: only ganlib.lite and the standard library.
+    runnable_notebooks = options.ListOfItems(options.Type(str), default=[])
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -162,6 +164,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         lang = self.i18n.current_language
+        translation = self.site.translations.get(page.file.src_uri)
+        if (translation.source if translation else page.file.src_uri) in self.config.runnable_notebooks:
+            html = runnable_notebook(html)
         html = add_widgets(html, lang, get_relative_url("assets/", page.url))  # demos, runnable code
         if page.file.src_uri.endswith(".ipynb"):
             html = self._notebook_links(page, lang, config) + html
@@ -171,7 +176,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if untranslated(self.site, page.file.src_uri):
             notice = ui("untranslated_body", help_url=self._url_to(page, self.layout.help_page, lang), language=self.layout.names[lang])
             return _admonition("info", ui("untranslated_title"), notice) + html
-        translation = self.site.translations.get(page.file.src_uri)
         if translation is not None and translation.stale:
             english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.source), self.layout.default_language)
             banner = ui("stale_body", date=translation.meta.translated.isoformat(), english_url=english,

@@ -1,8 +1,10 @@
 """Runnable code blocks in the built lesson, in real Chromium: Python loads on the first Run and not
 before; a block prints, plots, shows the traceback of bad code, resets, and can be stopped; the
-editor keeps Tab for indenting until Esc; nothing comes from another origin; axe finds nothing."""
+editor keeps Tab for indenting until Esc; nothing comes from another origin; axe finds nothing.
+The first-look notebook's cells run on its page too, sharing their variables as in Jupyter."""
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -119,3 +121,41 @@ def test_runnable_blocks_pass_axe(page, site_url):
     page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
     result = page.evaluate("async () => await axe.run({include: [['.ck-cell']]}, {resultTypes: ['violations']})")
     assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "sl"])
+def test_the_first_look_notebook_runs_cell_by_cell_in_its_page(page, site_url, built_site, lang):
+    notebook = json.loads((built_site / f"{lang_prefix(lang)}notebooks/first-look/first-look.ipynb").read_text("utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    stored = ["".join(o.get("text", "")) for o in code[3]["outputs"]]
+    foreign, errors = watch(page, site_url)
+    page.goto(f"{site_url}{lang_prefix(lang)}notebooks/first-look/")
+    cells = page.locator(".jp-CodeCell .ck-cell")
+    assert cells.count() == len(code)
+    assert cells.nth(0).locator(".ck-cell-run").inner_text() == STRINGS.ui(lang, "run")
+    stored_output = page.locator(".jp-CodeCell[id]").nth(3).locator(".jp-Cell-outputWrapper")  # the inner one of each pair
+    assert stored_output.is_visible()
+
+    cells.nth(3).locator(".ck-cell-run").click()  # before the cells it needs: the name is unknown
+    assert wait_for(cells.nth(3), "done", "error") == "error"
+    assert "NameError: name 'gan' is not defined" in cells.nth(3).locator("pre.ck-cell-error").inner_text()
+    assert 'File "<cell 4>", line 10' in cells.nth(3).locator("pre.ck-cell-error").inner_text()
+    for i in range(4):  # then in order: each cell uses what the ones above it made
+        cells.nth(i).locator(".ck-cell-run").click()
+        assert wait_for(cells.nth(i), "done", "error") == "done", cells.nth(i).inner_text()
+    # The same numbers as the notebook's stored output, which CPython made; shown in its place.
+    assert cells.nth(3).locator("pre.ck-cell-stdout").inner_text() == "".join(stored)
+    assert stored_output.is_hidden()
+    cells.nth(3).locator(".ck-cell-reset").click()
+    assert stored_output.is_visible()
+
+    cells.nth(1).locator("textarea").fill("while True:\n    pass")
+    cells.nth(1).locator(".ck-cell-run").click()
+    wait_for(cells.nth(1), "running")
+    cells.nth(1).locator(".ck-cell-stop").click()
+    assert wait_for(cells.nth(1), "stopped", timeout=5_000) == "stopped"
+    assert cells.nth(1).locator(".ck-cell-status").inner_text() == STRINGS.ui(lang, "status_stopped_shared")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    result = page.evaluate("async () => await axe.run({include: [['.ck-cell']]}, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]] == []
+    assert foreign == [] and errors == []

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 LESSON = ROOT / "docs" / "lessons" / "gan"
 PAGES = {path.name: path.read_text(encoding="utf-8") for path in sorted(LESSON.glob("*.md"))}
-FENCE = re.compile(r"^(?P<indent> *)```[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
+FENCE = re.compile(r"^(?P<indent> *)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 
 
 def headings(text: str) -> list[str]:
@@ -33,6 +33,18 @@ def test_headings_are_plain_text(name):
 def test_only_markdown_links_and_images(name):
     """static-i18n rewrites Markdown links per language; raw HTML ones break under /<lang>/."""
     assert not re.search(r"<(a|img)\s", PAGES[name], re.I), name
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_code_blocks_hold_no_prose(name):
+    """Code blocks stay identical in every language, so they carry no comments to translate.
+    Runnable blocks are the exception: readers change and run them, so their comments say what
+    each part does and are translated (help-translate.md)."""
+    for block in FENCE.finditer(PAGES[name]):
+        if "{.runnable}" in block.group("info"):
+            continue
+        for line in block.group("body").splitlines():
+            assert not line.strip().startswith("#"), f"{name}: comment in a code block: {line!r}"
 
 
 def test_quizzes_open_and_close_the_lesson():

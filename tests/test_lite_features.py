@@ -226,6 +226,20 @@ def test_each_run_starts_from_a_fresh_namespace():
     assert not ok and events[-1][1].rstrip().endswith("NameError: name 'x' is not defined")
 
 
+def test_runs_of_one_scope_share_a_namespace_as_notebook_cells_do():
+    emit = lambda kind, text: None
+    assert cell.run("def f(x):\n    return 1 / x\nn = 1", emit, "<cell 1>", scope="test-page")
+    events = []
+    assert not cell.run("n += 1\nprint(n)\nf(0)", lambda *e: events.append(e), "<cell 2>", scope="test-page")
+    assert events[0] == ("stdout", "2\n")
+    # The traceback quotes each cell's own line, under that cell's name.
+    assert 'File "<cell 2>", line 3' in events[-1][1] and 'File "<cell 1>", line 2, in f' in events[-1][1]
+    assert "    return 1 / x" in events[-1][1]
+    ok, events = run_cell("print(n)")  # no scope: still a fresh namespace
+    assert not ok and events[-1][1].rstrip().endswith("NameError: name 'n' is not defined")
+    assert not cell.run("print(n)", emit, scope="another-page")  # another scope, another namespace
+
+
 # -- what the page is told -----------------------------------------------------------------------
 def test_describe_gives_the_page_every_name_it_uses():
     info = json.loads(json.dumps(describe()))

@@ -13,7 +13,7 @@ import pytest
 from conftest import COMPLETE, LANGUAGES, lang_prefix
 from coursekit.demo import DEMO_ASSETS, PLACEHOLDER, demo_html, wheel_filename
 from coursekit.demo.build import PYODIDE_CORE
-from coursekit.demo.cells import MARKER, STRINGS as CELL_STRINGS
+from coursekit.demo.cells import MARKER, NOTEBOOK_MARKER, STRINGS as CELL_STRINGS
 from coursekit.demo.loss import STRINGS as LOSS_STRINGS
 from coursekit.demo.widget import CHOICES, STRINGS as DEMO_STRINGS
 from ganlib.lite.presets import PRESETS, preset_config
@@ -104,3 +104,14 @@ def test_lesson_pages_hold_runnable_blocks_with_their_script_in_the_page_languag
     # A page without runnable blocks gets neither the script nor the strings.
     exercises = (built_site / lang_prefix(lang) / "lessons/gan/exercises/index.html").read_text(encoding="utf-8")
     assert _cells_data(exercises) is None and "cells.mjs" not in exercises
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_listed_notebook_has_runnable_cells_and_the_others_none(built_site: Path, lang):
+    first_look = built_site / lang_prefix(lang) / "notebooks/first-look"
+    notebook = json.loads((first_look / "first-look.ipynb").read_text(encoding="utf-8"))
+    html = (first_look / "index.html").read_text(encoding="utf-8")
+    assert html.count(NOTEBOOK_MARKER) == sum(c["cell_type"] == "code" for c in notebook["cells"])
+    assert _cells_data(html)["strings"] == CELL_STRINGS.strings(lang)
+    torch_notebook = (built_site / lang_prefix(lang) / "notebooks/gan-pytorch/index.html").read_text(encoding="utf-8")
+    assert NOTEBOOK_MARKER not in torch_notebook and _cells_data(torch_notebook) is None

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from coursekit.demo import picture
+from coursekit.render import manifest as render_manifest
 from ganlib.lite.presets import preset_config
 from ganlib.lite.train import record_run
 
@@ -34,7 +35,7 @@ def test_the_command_writes_the_picture_and_a_record_beside_the_renderers(tmp_pa
     generated = tmp_path / "docs" / "assets" / "generated"
     generated.mkdir(parents=True)
     other = {"gan-pytorch/losses.png": {"notebook": "gan-pytorch", "bytes": 1}}
-    (generated / "manifest.json").write_text(json.dumps({"format": picture.MANIFEST_FORMAT, "artifacts": other,
+    (generated / "manifest.json").write_text(json.dumps({"format": render_manifest.FORMAT, "artifacts": other,
                                                          "runs": {"gan-pytorch/dcgan": {"steps": 1}}}))
     record = picture.make_picture(tmp_path, steps=(2, 4), log=lambda _m: None)
     out = generated / picture.KEY
@@ -52,7 +53,7 @@ def test_a_manifest_of_another_format_is_refused(tmp_path):
     manifest = tmp_path / picture.MANIFEST
     manifest.parent.mkdir(parents=True)
     manifest.write_text(json.dumps({"format": "something/2"}))
-    with pytest.raises(picture.PictureError, match="format 'something/2' is not 'ganlib-render-manifest/1'"):
+    with pytest.raises(render_manifest.ManifestError, match="format 'something/2' is not 'ganlib-render-manifest/1'"):
         picture.make_picture(tmp_path, steps=(1,), log=lambda _m: None)
 
 

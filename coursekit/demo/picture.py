@@ -8,14 +8,14 @@ Each panel shows the real points (grey), the generator's points (red) and the mo
 serves every language; the page's caption says what the rows are.
 
 The SVG goes to docs/assets/generated/demo/mode-collapse.svg (temp file, then rename), and its
-record, in the shape the notebook renderer gives its outputs, to manifest.json under
-"demo/mode-collapse.svg", with the two runs under "demo/default" and "demo/collapse", so a page
-can quote `{{ result demo/collapse modes_covered }}`.
+record, in the shape the notebook renderer gives its outputs, to manifest.json (through
+coursekit.render.manifest, as the renderer writes it) under "demo/mode-collapse.svg", with the
+two runs under "demo/default" and "demo/collapse", so a page can quote
+`{{ result demo/collapse modes_covered }}`.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import platform
 import subprocess
 import sys
@@ -23,14 +23,15 @@ import time
 from pathlib import Path
 
 from coursekit.atomic import write_text_atomic
+from coursekit.render import manifest
 from ganlib.lite.presets import preset_config
 from ganlib.lite.targets import VIEW, make_target
 from ganlib.lite.train import record_run
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = Path("docs/assets/generated")
-MANIFEST = GENERATED / "manifest.json"
-MANIFEST_FORMAT = "ganlib-render-manifest/1"  # the renderer's format, which this record follows
+DOCS = Path("docs")
+GENERATED = DOCS / manifest.GENERATED
+MANIFEST = DOCS / manifest.MANIFEST
 KEY = "demo/mode-collapse.svg"
 ROWS = ("default", "collapse")  # presets, top to bottom
 STEPS = (250, 1000, 2000, 3000)
@@ -106,11 +107,7 @@ def _device() -> str:
 
 def make_picture(root: Path = ROOT, steps: tuple[int, ...] = STEPS, seed: int = SEED, log=print) -> dict:
     """Runs both presets, writes the SVG and updates the manifest; returns the picture's record."""
-    manifest_path = root / MANIFEST
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else \
-        {"format": MANIFEST_FORMAT, "artifacts": {}, "runs": {}}
-    if manifest.get("format") != MANIFEST_FORMAT:
-        raise PictureError(f"{manifest_path}: format {manifest.get('format')!r} is not {MANIFEST_FORMAT!r}")
+    manifest.read(root / DOCS)  # a manifest this code cannot update stops it before the long runs
     commit = git_commit(root)
     started = time.perf_counter()
     configs = {name: preset_config(name, seed=seed) for name in ROWS}
@@ -143,11 +140,9 @@ def make_picture(root: Path = ROOT, steps: tuple[int, ...] = STEPS, seed: int = 
         **{k: common[k] for k in ("mode", "git_commit", "rendered")},
         "bytes": out.stat().st_size,
     }
-    manifest["artifacts"] = dict(sorted({**manifest.get("artifacts", {}), KEY: record}.items()))
     runs = {f"demo/{name}": {"wall_time_s": walls[name], "config": configs[name].to_dict(), "metrics": metrics[name],
                              "steps": steps[-1], "seed": seed, **common} for name in ROWS}
-    manifest["runs"] = dict(sorted({**manifest.get("runs", {}), **runs}.items()))
-    write_text_atomic(manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", overwrite=True)
+    manifest.replace_notebook(root / DOCS, "demo", {KEY: record}, runs)
     log(f"wrote {out.relative_to(root)} ({record['bytes']} bytes) and its record in {MANIFEST}")
     return record
 
@@ -160,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         make_picture(args.root, log=lambda message: print(message, file=sys.stderr))
-    except (PictureError, OSError) as exc:
+    except (PictureError, manifest.ManifestError, OSError) as exc:
         print(f"coursekit.demo picture: error: {exc}", file=sys.stderr)
         return 2
     return 0

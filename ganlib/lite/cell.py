@@ -1,6 +1,8 @@
 """Run the code of one runnable block in a lesson page (what the page's Web Worker calls).
 
-`run(source, emit)` executes the code in a fresh namespace and reports, in order, through
+`run(source, emit)` executes the code in a fresh namespace; `run(source, emit, scope="page")`
+in the namespace that earlier runs with that scope left behind, as the cells of a notebook share
+theirs (the namespaces live as long as the worker). It reports, in order, through
 `emit(kind, text)`:
 - "stdout" and "stderr": printed text, in pieces as it comes (so a long run shows progress);
 - "plot": a figure from ganlib.lite.plot, as JSON;
@@ -22,6 +24,7 @@ from ganlib.lite import plot
 
 FLUSH_SECONDS = 0.1  # printed text reaches the page at least this often while code runs
 FLUSH_CHARS = 8192
+_scopes: dict[str, dict] = {}  # scope name -> the namespace its runs share
 
 
 class _Stream(io.TextIOBase):
@@ -61,7 +64,12 @@ def _traceback(exc: BaseException, filename: str) -> str:
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def run(source: str, emit: Callable[[str, str], None], filename: str = "<code>") -> bool:
+def _namespace(scope: str | None) -> dict:
+    fresh = {"__name__": "__main__", "__builtins__": builtins}
+    return fresh if scope is None else _scopes.setdefault(scope, fresh)
+
+
+def run(source: str, emit: Callable[[str, str], None], filename: str = "<code>", scope: str | None = None) -> bool:
     # The source goes into linecache so the traceback can quote the reader's lines.
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     out, err = _Stream("stdout", emit), _Stream("stderr", emit)
@@ -75,7 +83,7 @@ def run(source: str, emit: Callable[[str, str], None], filename: str = "<code>")
     plot.set_display(display)
     try:
         code = compile(source, filename, "exec")
-        exec(code, {"__name__": "__main__", "__builtins__": builtins})
+        exec(code, _namespace(scope))
         ok = True
     except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the page reports them
         if isinstance(exc, SystemExit) and exc.code in (None, 0):

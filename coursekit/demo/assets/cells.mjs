@@ -3,6 +3,10 @@
  * ganlib.lite.plot) appears under it. The code runs in the site's Python worker (worker.mjs),
  * which starts on the first Run and not before.
  *
+ * A block with data-scope (the code cells of a notebook page, coursekit.demo.cells) shares one
+ * Python namespace with the other blocks of that scope, as a notebook's cells do; its Run
+ * replaces the outputs stored in the notebook, and Reset brings them back.
+ *
  * The page holds a JSON tag (coursekit.demo.cells) with the worker's and the wheel's addresses
  * and the strings in the page's language. Each block's root mirrors its state in data-state
  * (idle, loading, queued, running, done, error, stopped) for tests and the benchmark.
@@ -16,6 +20,7 @@ const INDENT = "    ";
 let data = null;
 let worker = null;
 let counter = 0;
+const scopeCounters = new Map(); // scope -> how many of its cells the page has
 const cells = new Map(); // id -> Cell
 
 function button(text, className) {
@@ -30,7 +35,18 @@ class Cell {
   constructor(block) {
     const s = data.strings;
     this.id = "ck-cell-" + ++counter;
-    this.original = block.querySelector("code").textContent.replace(/\n$/, "");
+    this.original = (block.querySelector("code") || block.querySelector("pre")).textContent.replace(/\n$/, "");
+    this.scope = block.dataset.scope || null;
+    if (this.scope) {
+      const n = (scopeCounters.get(this.scope) || 0) + 1;
+      scopeCounters.set(this.scope, n);
+      this.name = `<cell ${n}>`; // tracebacks name the cell a frame comes from
+      const notebookCell = block.closest(".jp-Cell");
+      this.stored = notebookCell ? notebookCell.querySelector(".jp-Cell-outputWrapper") : null;
+      // The notebook's copy button copies the highlighted code, which the editor replaces.
+      const copy = block.parentElement && block.parentElement.querySelector(".zeroclipboard-container");
+      if (copy) copy.remove();
+    }
     this.root = document.createElement("div");
     this.root.className = "ck-cell";
     this.root.dataset.state = "idle";
@@ -60,7 +76,7 @@ class Cell {
     this.output = document.createElement("div");
     this.output.className = "ck-cell-output";
     this.output.setAttribute("aria-label", s.output_label);
-    this.output.setAttribute("role", "region");
+    this.output.setAttribute("role", "group"); // not a landmark: a page may hold many blocks, each with this label
     this.output.hidden = true;
     this.root.append(this.editor, bar, this.status, this.output);
     block.replaceWith(this.root);
@@ -133,7 +149,9 @@ class Cell {
     this.runButton.disabled = busy;
     this.stopButton.disabled = !busy;
     this.resetButton.disabled = busy || (this.editor.value === this.original && this.output.hidden);
+    if (this.stored) this.stored.style.display = this.output.hidden ? "" : "none"; // the notebook's CSS overrides [hidden]
     if (message !== undefined) this.status.textContent = message;
+    else if (state === "stopped" && this.scope) this.status.textContent = s.status_stopped_shared;
     else if (state === "idle") this.status.textContent = "";
     else if (s["status_" + state]) this.status.textContent = s["status_" + state];
   }
@@ -143,7 +161,7 @@ class Cell {
     this.clearOutput();
     this.output.hidden = false;
     this.setState(worker.loadSeconds === null ? "loading" : "queued");
-    worker.post({ type: "cell.run", id: this.id, code: this.editor.value });
+    worker.post({ type: "cell.run", id: this.id, code: this.editor.value, name: this.name, scope: this.scope });
   }
 
   reset() {

@@ -11,7 +11,7 @@
  *   {type: "train.start" | "train.reset", settings, display}  {type: "train.pause" | "train.resume"}
  *   {type: "train.update", changes}  {type: "train.view", display}  {type: "train.phase", phase: "d" | "g"}
  *   {type: "saturation.start", settings}  {type: "saturation.stop"}
- *   {type: "cell.run", id, code}
+ *   {type: "cell.run", id, code, name?, scope?}   (a scope's runs share one namespace: a notebook's cells)
  * Worker -> page:
  *   {type: "ready", loadSeconds}  {type: "error", client, message}
  *   {type: "train.target", target}  {type: "train.stats", rows, stepsPerSecond}
@@ -188,11 +188,11 @@ const saturation = {
 saturation.schedule = ticker(() => saturation.tick());
 
 /* -- runnable code blocks ---------------------------------------------------------------- */
-function runCell({ id, code }) {
+function runCell({ id, code, name, scope }) {
   postMessage({ type: "cell.started", id });
   const started = performance.now();
   const emit = (kind, text) => postMessage({ type: "cell.output", id, kind, text });
-  const ok = lite.runCell(code, emit, "<code>");
+  const ok = lite.runCell(code, emit, name || "<code>", scope || null);
   postMessage({ type: "cell.done", id, ok, seconds: (performance.now() - started) / 1000 });
 }
 
