@@ -129,7 +129,7 @@ def test_stale_translation_gets_a_banner_on_that_page_only(tmp_path):
 def test_malformed_front_matter_fails_the_build_naming_file_and_line(tmp_path):
     project = copy_project(tmp_path / "project")
     broken = project / "translations" / "sv" / "index.md"
-    text = broken.read_text(encoding="utf-8").replace("translated: 2026-11-22", "translated: [2026-11-22", 1)
+    text = re.sub(r"^translated: (\S+)$", r"translated: [\1", broken.read_text(encoding="utf-8"), count=1, flags=re.M)
     broken.write_text(text, encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
@@ -149,15 +149,22 @@ def test_broken_link_fails_the_strict_build(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
-    # A quiz explanation pointing at a section id the lesson does not have, in one translation
-    # only: the quiz page is generated, and the link is still checked, per language.
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0 and "no-such-page.md" in result.stderr
+
+
+def test_a_quiz_link_to_a_missing_section_fails_the_build_at_its_line(tmp_path):
+    """A quiz explanation pointing at a section id the lesson does not have, in one translation
+    only: the quiz page is generated, and its links are still checked, per language."""
+    project = copy_project(tmp_path / "project")
     quiz = project / "translations" / "da" / "quiz" / "gan-post.yml"
     text = quiz.read_text(encoding="utf-8")
     assert "../lessons/gan/index.md#training)" in text
+    line = text[: text.index("../lessons/gan/index.md#training)")].count("\n") + 1
     quiz.write_text(text.replace("../lessons/gan/index.md#training)", "../lessons/gan/index.md#no-such-section)", 1), encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0 and "no-such-page.md" in result.stderr
-    assert re.search(r"quiz/gan-post\.da\.md.*no-such-section|no-such-section.*quiz/gan-post\.da\.md", result.stderr), result.stderr[-3000:]
+    assert result.returncode != 0
+    assert f"translations/da/quiz/gan-post.yml:{line}: ../lessons/gan/index.md#no-such-section" in result.stderr, result.stderr[-2000:]
 
 
 def test_notebook_cache_survives_a_rebuild_in_every_language(tmp_path):
