@@ -110,3 +110,13 @@ def test_status_shows_review_states_and_words_to_review(site, capsys):
 
 def test_words_leave_code_and_link_targets_out():
     assert count_words("Læs [lektionen](lessons/gan/index.md) og `torch.randn` nu.\n\n```\nx = 1\n```\n") == 4
+
+
+def test_the_status_page_explains_review_in_the_readers_language(site):
+    from conftest import ROOT
+    from coursekit.translations.status import render_page
+
+    write(site, "translations/da/language.yml", (ROOT / "translations/da/language.yml").read_text(encoding="utf-8"))
+    page = render_page(collect(site, ["da"]), "da", Strings(repo(site)))
+    assert "gennemgået, når en person med sproget som modersmål har læst den grundigt" in page
+    assert page.rstrip().splitlines()[-1].startswith("| **Ord at gennemgå** |")

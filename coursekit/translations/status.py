@@ -241,9 +241,9 @@ def render_summary(rows: list[StatusRow], repo: Repository, strings, language_na
 
 
 def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
-    """A whole "Translation status" page: title, one paragraph, the table."""
+    """A whole "Translation status" page: title, two paragraphs, the table."""
     return (f"# {strings.ui('status', lang, 'status_title')}\n\n{strings.ui('status', lang, 'status_intro')}\n\n"
-            + render_markdown(rows, lang, strings, language_names))
+            f"{strings.ui('status', lang, 'status_review_intro')}\n\n" + render_markdown(rows, lang, strings, language_names))
 
 
 def pages(site) -> dict[str, str]:
