@@ -21,9 +21,9 @@ from coursekit.translations import freshness
 from coursekit.translations.git import GitError
 from coursekit.translations.repository import Repository, TranslationFile
 
-# Hides the note just before it when the reader hid it before; the button hides it for good.
+# Inside the note: removes it when the reader hid it before; its button hides it for good.
 _DISMISS_SCRIPT = (
-    "<script>(function(){var note=document.currentScript.previousElementSibling,key=note.dataset.dismissKey;"
+    "<script>(function(){var note=document.currentScript.parentElement,key=note.dataset.dismissKey;"
     "try{if(localStorage.getItem(key)){note.remove();return}}catch(e){}"
     "note.querySelector('button').addEventListener('click',function(){"
     "try{localStorage.setItem(key,'hidden')}catch(e){}note.remove()})})();</script>"
@@ -86,11 +86,12 @@ def stale_banner(ui, date: str, english_url: str, help_url: str, change: English
 def review_note(ui, lang: str, language: str, help_url: str) -> str:
     """The small note on a translation no native speaker has reviewed, with its "hide" button."""
     body = markdown.markdown(ui("review_body", language=language, help_url=help_url))
-    return (f'<div class="admonition note coursekit-notice coursekit-review-note" role="note" '
+    # data-search-exclude: Material's search leaves the note out of every page's indexed text.
+    return (f'<div class="admonition note coursekit-notice coursekit-review-note" role="note" data-search-exclude '
             f'data-dismiss-key="coursekit-review-note-{html.escape(lang)}">'
             f'<p class="admonition-title">{html.escape(ui("review_title"))}</p>{body}'
-            f'<button type="button" class="md-button coursekit-dismiss">{html.escape(ui("review_dismiss"))}</button></div>'
-            + _DISMISS_SCRIPT + "\n")
+            f'<button type="button" class="md-button coursekit-dismiss">{html.escape(ui("review_dismiss"))}</button>'
+            f'{_DISMISS_SCRIPT}</div>\n')
 
 
 def admonition(kind: str, title: str, body_markdown: str) -> str:

@@ -76,7 +76,8 @@ def test_the_stale_banner_says_how_much_changed_and_links_the_change():
 def test_the_review_note_is_localized_dismissible_and_stays_in_the_browser():
     html = review_note(danish(), "da", "Dansk", "../help-translate/#review")
     assert "Oversat af kursusholdet" in html and 'href="../help-translate/#review"' in html and ">Skjul</button>" in html
-    assert 'data-dismiss-key="coursekit-review-note-da"' in html and "localStorage" in html
+    assert 'data-dismiss-key="coursekit-review-note-da"' in html and "localStorage" in html and "data-search-exclude" in html
+    assert html.rstrip().endswith("</script></div>")  # the script finds the note as its parent
     assert not re.search(r"https?://|fetch\(|XMLHttpRequest", html)  # hiding it asks nothing of any server
 
 
