@@ -88,3 +88,24 @@ def test_every_language_words_the_review_note_and_the_banner_itself(lang):
     assert not {("site", key) for key in new} & set(strings.missing(lang))
     assert all(strings.ui("site", lang, key) != english("site")[key] for key in new)
     assert not [f for f in strings.check(lang) if f.severity == "error"]
+
+
+@pytest.mark.browser
+def test_hiding_the_review_note_lasts_across_pages_of_that_language(tmp_path, page):
+    from coursekit.localserver import serve
+
+    for lang, folder in (("da", "a"), ("da", "b"), ("sl", "c")):
+        note = review_note(danish(), lang, "Dansk", "../help-translate/#review")
+        write(tmp_path, f"{folder}/index.html", f"<!doctype html><html><body>{note}<p>Tekst</p></body></html>")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    with serve(tmp_path) as url:
+        page.goto(f"{url}a/")
+        assert page.locator(".coursekit-review-note").is_visible()
+        page.click(".coursekit-dismiss")
+        assert page.locator(".coursekit-review-note").count() == 0
+        page.goto(f"{url}b/")  # another Danish page: hidden there too
+        assert page.locator(".coursekit-review-note").count() == 0
+        page.goto(f"{url}c/")  # another language: its own note, still shown
+        assert page.locator(".coursekit-review-note").is_visible()
+    assert all(request.startswith(url) for request in requests)  # hiding it asked nothing of anyone
