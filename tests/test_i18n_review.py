@@ -120,3 +120,10 @@ def test_the_status_page_explains_review_in_the_readers_language(site):
     page = render_page(collect(site, ["da"]), "da", Strings(repo(site)))
     assert "gennemgået, når en person med sproget som modersmål har læst den grundigt" in page
     assert page.rstrip().splitlines()[-1].startswith("| **Ord at gennemgå** |")
+
+
+def test_a_quiz_counts_its_translated_texts_not_the_ids_it_shares_with_english(site):
+    translate(site, "de", "quiz/gan-pre.yml", "title: Vor der Lektion\nlesson: ../lessons/gan/index.md\nquestions:\n"
+              "  - id: q1\n    type: truefalse\n    text: Ein GAN hat zwei Netze.\n", english_rel="quiz/gan-pre.yml")
+    rows = {(row.lang, row.source): row for row in collect(site, ["de"])}
+    assert rows[("de", "quiz/gan-pre.yml")].words == 8  # "Vor der Lektion", "Ein GAN hat zwei Netze"

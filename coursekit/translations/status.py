@@ -112,14 +112,20 @@ def count_words(markdown_text: str) -> int:
 
 def words_to_review(repo: Repository, translation: TranslationFile) -> int:
     """The words a reviewer reads in a translation: a page's body, a notebook's Markdown cells,
-    a data file's texts (quiz questions, glossary definitions, diagram labels)."""
+    a data file's texts that differ from the English file's (quiz questions, glossary
+    definitions, diagram labels; not the ids and paths they share with it)."""
     file = translation.file
     if translation.source.endswith(".ipynb"):
         return sum(count_words(cell_source(cell)) for cell in cells(file.notebook) if cell.get("cell_type") == "markdown")
     if translation.source.endswith(".md"):
         return count_words(file.body)
     data, problems = repo.yaml_body(file.path)
-    return 0 if problems else sum(count_words(text) for text in freshness.data_texts(data))
+    if problems:
+        return 0
+    # Texts the same as in the English file (ids, option keys, paths, names) are not translations.
+    english, _ = repo.yaml_body(repo.layout.english_path(translation.source))
+    same = set(freshness.data_texts(english))
+    return sum(count_words(text) for text in freshness.data_texts(data) if text not in same)
 
 
 def words_by_language(rows: list[StatusRow]) -> dict[str, int]:
