@@ -13,7 +13,8 @@ every other language from its own on_post_build:
   notebooks again in mkdocs-jupyter's page class (see coursekit.notebooks);
 - on_page_markdown: the notebooks' numbers (coursekit.results);
 - on_page_content: the demo widgets, the notebook box, and a localized notice on pages shown in
-  English (no translation yet) or a banner on translations made from an older English text;
+  English (no translation yet), a banner on translations made from an older English text, and a
+  note on translations no native speaker has reviewed yet (coursekit.notices);
 - on_page_context: "edit this page" opens the file the page is made from, or, on a page not
   translated yet, the Help translate page;
 - on_post_build, after every language: the legacy quiz addresses and the demo's runtime.
@@ -39,12 +40,14 @@ from coursekit.colab import colab_url, head_commit, package_source, requirement_
 from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.diagrams import DiagramError
 from coursekit.notebooks import notebook_links, rewrap_notebooks
+from coursekit.notices import english_change, review_note, stale_banner
 from coursekit.page_fixes import fix_page
 from coursekit.quiz.legacy import redirect_pages
 from coursekit.site import Site, Watch, collect, untranslated
 from coursekit.translations.findings import ERROR, FindingsError
 from coursekit.translations.git import History
 from coursekit.translations.layout import Layout
+from coursekit.translations.repository import UNREVIEWED
 from coursekit.vendor import vendored_assets
 
 log = get_plugin_logger(__name__)
@@ -176,12 +179,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if untranslated(self.site, page.file.src_uri):
             notice = ui("untranslated_body", help_url=self._url_to(page, self.layout.help_page, lang), language=self.layout.names[lang])
             return _admonition("info", ui("untranslated_title"), notice) + html
-        if translation is not None and translation.stale:
+        if translation is None:
+            return html
+        help_url = self._url_to(page, self.layout.help_page, lang)
+        notices = ""
+        if translation.stale:
             english = self._url_to(page, getattr(page.file, "norm_src_uri", translation.source), self.layout.default_language)
-            banner = ui("stale_body", date=translation.meta.translated.isoformat(), english_url=english,
-                        help_url=self._url_to(page, self.layout.help_page, lang))
-            return _admonition("warning", ui("stale_title"), banner) + html
-        return html
+            change = english_change(self.site.repo, translation, config.repo_url)
+            notices += stale_banner(ui, translation.meta.translated.isoformat(), english, help_url, change)
+        if translation.review == UNREVIEWED:
+            notices += review_note(ui, lang, self.layout.names[lang], help_url + "#review")
+        return notices + html
 
     def on_page_context(self, context, page, config, nav):
         lang = self.i18n.current_language

@@ -205,8 +205,9 @@ def test_render_markdown_in_danish(site):
     table = render_markdown(collect(site, ["da", "de"]), "da", strings, {"da": "Dansk", "de": "Deutsch"})
     lines = table.splitlines()
     assert lines[0] == "| Side | Dansk | Deutsch |"
-    assert "| `lessons/gan/index.md` | forældet (ændrede engelske linjer: 4) | ikke oversat |" in lines
-    assert "| `quiz/gan-pre.yml` | ikke oversat | opdateret |" in lines
+    assert "| `lessons/gan/index.md` | forældet (ændrede engelske linjer: 4); ikke gennemgået | ikke oversat |" in lines
+    assert "| `quiz/gan-pre.yml` | ikke oversat | opdateret; ikke gennemgået |" in lines
+    assert lines[-1].startswith("| **Ord at gennemgå** |")
     assert render_page(collect(site, ["da"]), "sl", strings).startswith("# Stanje prevodov\n")
 
 

@@ -123,7 +123,13 @@ def test_stale_translation_gets_a_banner_on_that_page_only(tmp_path):
         notebook = page_path(site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
         assert 'class="admonition warning' not in notebook
     assert "Older translation" not in (site / "index.html").read_text(encoding="utf-8")
-    assert "Ældre oversættelse" in (site / "da" / "index.html").read_text(encoding="utf-8")
+    danish = (site / "da" / "index.html").read_text(encoding="utf-8")
+    assert "Ældre oversættelse" in danish
+    # The copy is no git checkout: the earlier English text is unknown, so neither how many lines
+    # changed nor a link to the change (tests/test_notices.py has both, with history).
+    assert "Ændrede engelske linjer" not in danish and "/commit/" not in danish
+    # No native speaker has reviewed the Danish home page yet: the note that invites a review.
+    assert 'data-dismiss-key="coursekit-review-note-da"' in danish and 'help-translate/#review"' in danish
 
 
 def test_malformed_front_matter_fails_the_build_naming_file_and_line(tmp_path):

@@ -6,8 +6,9 @@
     coursekit i18n lint [PATH...]                what CI checks on every pull request (coursekit.lint)
     coursekit i18n new LANG PAGE                 start a translation from the English file
     coursekit i18n stamp LANG PAGE               mark an updated translation as following today's English
+    coursekit i18n review LANG PAGE --by NAME    record a native speaker's review of a fresh translation
     coursekit i18n add-language CODE --name N    a new language's mkdocs.yml block and language.yml
 
 Modules: cli, diff (the English changes, by section), importer and links (the original course's
-link table), scaffold (new/stamp), languages (add-language). CI runs them with pyyaml alone.
+link table), scaffold (new/stamp), review, languages (add-language). CI runs them with pyyaml alone.
 """

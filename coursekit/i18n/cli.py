@@ -65,6 +65,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     stamp.add_argument("--force", action="store_true", help="stamp although the file looks unchanged since the English changed")
     stamp.set_defaults(func=run_stamp)
 
+    review = sub.add_parser("review", parents=[common], help="record that a native speaker reviewed a fresh translation")
+    review.add_argument("lang")
+    review.add_argument("page")
+    review.add_argument("--by", required=True, help='the reviewer\'s name, as it should be credited, such as "Ana Novak"')
+    review.set_defaults(func=run_review)
+
     add = sub.add_parser("add-language", parents=[common], help="add a language: its mkdocs.yml block and its language.yml")
     add.add_argument("code", help="the ISO 639-1 language code, such as nb")
     add.add_argument("--name", required=True, help='the language\'s name in itself, such as "Norsk bokmål"')
@@ -213,6 +219,17 @@ def run_stamp(args) -> int:
         print(note, file=sys.stderr)
     shown = repo.layout.shown(stamped.path)
     print(f"{shown} now follows today's English text" if stamped.changed else f"{shown} already follows today's English text")
+    return 0
+
+
+@_usage_errors
+def run_review(args) -> int:
+    from coursekit.i18n.review import review_translation
+
+    repo = _repository(args)
+    lang = repo.layout.check_language(args.lang)
+    path = review_translation(repo, lang, repo.layout.page_argument(lang, args.page), args.by)
+    print(f"{repo.layout.shown(path)}: reviewed by {' '.join(args.by.split())}; commit it with your corrections")
     return 0
 
 

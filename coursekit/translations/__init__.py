@@ -9,7 +9,8 @@
 - freshness: fresh, stale, untranslated;
 - repository: one checkout, each file read and parsed once, with every translation's state;
 - status: the language x page table; checks: what every translated file must pass;
-- mdscan (Markdown scanning), placeholders (`{{ result RUN KEY }}`), mojibake (Mac Roman repair).
+- mdscan (Markdown scanning), placeholders (`{{ result RUN KEY }}`), mojibake (Mac Roman repair),
+  numbers (decimals written with a point where the language writes a comma).
 
 Nothing here needs MkDocs or torch: CI runs the checks with pyyaml alone. The plugin, the quiz
 bank and the `coursekit i18n` commands build on this package; it imports none of them.

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
-from coursekit.translations import mdscan, placeholders
+from coursekit.translations import mdscan, numbers, placeholders
 from coursekit.translations.findings import ERROR, WARNING, Finding
 from coursekit.translations.freshness import NULL_BLOB
 from coursekit.translations.frontmatter import split_markdown
@@ -66,6 +66,7 @@ class Checks:
         self.layout = repo.layout
         self.terms = terms or (lambda lang: [])  # lang -> [(English term, the language's term)]
         self._anchors: dict[Path, set[str]] = {}
+        self._decimal_marks: dict[str, str] = {}
 
     # -- one translated file -------------------------------------------------------------------------
     def translation(self, t: TranslationFile, rules: Rules | None = None) -> list[Finding]:
@@ -138,6 +139,18 @@ class Checks:
         masked = mdscan.mask(text)
         self.unsafe(text, masked, add_here)
         self.links(lang, rel, text, masked, add_here, page_anchors)
+        if self.decimal_mark(lang) == ",":
+            for line, number in numbers.point_decimals(text):
+                add_here(line, f"{number}: this language writes decimals with a comma ({numbers.with_comma(number)}); "
+                               "code, math ($1{,}5$), link targets and version numbers keep the point", WARNING)
+
+    def decimal_mark(self, lang: str) -> str:
+        """`locale.decimal_mark` of translations/<lang>/language.yml ("." when it says none)."""
+        if lang not in self._decimal_marks:
+            data, _ = self.repo.yaml_body(self.layout.language_file(lang)) if self.layout.language_file(lang).is_file() else ({}, [])
+            locale = data.get("locale") if isinstance(data, dict) else None
+            self._decimal_marks[lang] = str(locale.get("decimal_mark", ".")) if isinstance(locale, dict) else "."
+        return self._decimal_marks[lang]
 
     def page(self, t: TranslationFile, english: str | None, add) -> None:
         body, offset = t.file.body, t.file.body_line - 1

@@ -62,20 +62,20 @@ def notebook_untranslated(notebook: dict, english: dict) -> bool:
 
 def data_untranslated(data, english_data) -> bool:
     """A data file (quiz, glossary, labels) none of whose texts differs from the English file's."""
-    ours = set(_texts(data))
-    return bool(ours) and ours <= set(_texts(english_data))
+    ours = set(data_texts(data))
+    return bool(ours) and ours <= set(data_texts(english_data))
 
 
-def _texts(value):
+def data_texts(value):
     if isinstance(value, str):
         if value.strip():
             yield _words(value)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _texts(item)
+            yield from data_texts(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _texts(item)
+            yield from data_texts(item)
 
 
 def _words(text: str) -> str:

@@ -8,7 +8,15 @@ Every file under `translations/<lang>/` (but the language's own language.yml) ca
 
 Markdown and YAML files carry it as a leading `---` block; notebooks carry it as
 `metadata.translation` in the notebook JSON. Other keys are kept and passed on in `extra` (the
-importer's `origin`; a later review state can live here too). Errors name the file and line.
+importer's `origin`) and passed on in `extra`. Errors name the file and line.
+
+A native speaker's review is recorded beside them (`coursekit i18n review` writes it):
+
+    reviewed: {by: Ana Novak, date: 2026-12-06, blob: <source_blob when reviewed>}
+
+`blob` ties the review to the English text the reviewed translation followed: once the
+translation is updated for a newer English text (stamped with another `source_blob`), the review
+covers an earlier text, and status says "changed since review".
 """
 from __future__ import annotations
 
@@ -33,6 +41,14 @@ class TranslationMeta:
     line: int = 1  # where the front matter starts, for messages
     blob_line: int = 1  # the line of `source_blob`
     extra: dict = field(default_factory=dict, compare=False)  # any other keys, as written
+    review: Review | None = None  # the native speaker's review, when there was one
+
+
+@dataclass(frozen=True)
+class Review:
+    by: str
+    date: dt.date
+    blob: str  # the translation's source_blob when it was reviewed
 
 
 def split_markdown(text: str, path: str = "<text>") -> tuple[dict, str, int]:
@@ -84,7 +100,32 @@ def check_meta(meta: dict, path: str, expected_source: str | None = None, first_
     if not isinstance(translated, dt.date) or isinstance(translated, dt.datetime):
         raise TranslationError(path, key_line("translated"), "'translated' must be a date like 2026-11-22")
     extra = {key: value for key, value in meta.items() if key not in REQUIRED}
-    return TranslationMeta(source, blob, translated, first_line, key_line("source_blob"), extra)
+    review = check_review(meta["reviewed"], path, key_line("reviewed")) if "reviewed" in meta else None
+    return TranslationMeta(source, blob, translated, first_line, key_line("source_blob"), extra, review)
+
+
+def check_review(value, path: str, line: int) -> Review:
+    """The `reviewed:` mapping, validated (errors name the file and the line of `reviewed`)."""
+    shape = "write reviewed: {by: NAME, date: YYYY-MM-DD, blob: <40-hex source_blob>} (`coursekit i18n review LANG PAGE --by NAME`)"
+    if not isinstance(value, dict) or set(value) != {"by", "date", "blob"}:
+        raise TranslationError(path, line, f"'reviewed' must have exactly by, date and blob; {shape}")
+    by, date, blob = value["by"], _date(value["date"]), str(value["blob"])
+    if not isinstance(by, str) or not by.strip():
+        raise TranslationError(path, line, f"'reviewed.by' must be the reviewer's name; {shape}")
+    if date is None:
+        raise TranslationError(path, line, f"'reviewed.date' must be a date like 2026-12-06; {shape}")
+    if not BLOB.fullmatch(blob):
+        raise TranslationError(path, line, f"'reviewed.blob' {blob!r} is not a 40-hex git blob id; {shape}")
+    return Review(by.strip(), date, blob)
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
 def read_meta(text: str, path: str, suffix: str, notebook: object = None, expected_source: str | None = None) -> TranslationMeta:
@@ -117,13 +158,13 @@ def _json_key_line(text: str, key: str, after: int = 0) -> int:
 
 def render_front_matter(source: str, source_blob: str, translated: dt.date, extra: dict | None = None) -> str:
     """The `---` block that starts a translated Markdown or YAML file (with its closing line)."""
-    lines = ["---", f"source: {_scalar(source)}", f"source_blob: {_scalar(source_blob)}", f"translated: {translated.isoformat()}"]
+    lines = ["---", f"source: {yaml_scalar(source)}", f"source_blob: {yaml_scalar(source_blob)}", f"translated: {translated.isoformat()}"]
     if extra:
         lines.append(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False, width=1000).rstrip("\n"))
     return "\n".join(lines + ["---"]) + "\n"
 
 
-def _scalar(value: str) -> str:
+def yaml_scalar(value: str) -> str:
     """`value` as a YAML scalar that reads back as the same text: plain when it can be, quoted
     when it must be (a blob id of digits alone, such as the null id, would read as a number)."""
     try:

@@ -99,6 +99,11 @@ class History:
                 commit = line.strip()
         return found
 
+    def parent(self, commit: str) -> str | None:
+        """The (first) parent of `commit`, or None for a root commit."""
+        result = self._git("rev-parse", "--verify", "--quiet", f"{commit}^")
+        return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
     def contains(self, later: str, earlier: str) -> bool:
         """Whether commit `later` is `earlier` or comes after it in history."""
         return self._git("merge-base", "--is-ancestor", earlier, later).returncode == 0

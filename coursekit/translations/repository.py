@@ -20,6 +20,10 @@ from coursekit.translations.syntax import parse_json, parse_yaml
 
 FRESH, STALE, UNTRANSLATED, MISSING, ORPHANED, INVALID = "fresh", "stale", "untranslated", "missing", "orphaned", "invalid"
 STATES = (FRESH, STALE, UNTRANSLATED, MISSING, ORPHANED, INVALID)
+# A translation's review by a native speaker (frontmatter.Review): of the text it has now, of an
+# earlier text (it was updated for a newer English text since), or none yet.
+REVIEWED, CHANGED_SINCE_REVIEW, UNREVIEWED = "reviewed", "changed-since-review", "unreviewed"
+REVIEW_STATES = (REVIEWED, CHANGED_SINCE_REVIEW, UNREVIEWED)
 
 
 @dataclass
@@ -62,6 +66,16 @@ class TranslationFile:
     @property
     def stale(self) -> bool:
         return self.state == STALE
+
+    @property
+    def review(self) -> str | None:
+        """REVIEWED, CHANGED_SINCE_REVIEW or UNREVIEWED; None for a file with nothing to review
+        (invalid, orphaned, or still the English text)."""
+        if self.meta is None or self.state not in (FRESH, STALE):
+            return None
+        if self.meta.review is None:
+            return UNREVIEWED
+        return REVIEWED if self.meta.review.blob == self.meta.source_blob else CHANGED_SINCE_REVIEW
 
 
 class Repository:

@@ -8,6 +8,11 @@
 - orphaned: a translation file whose English source does not exist (moved or deleted);
 - invalid: a translation file that cannot be read (`detail` says `file:line: message`).
 
+A fresh or stale translation also has a review state (`review`: reviewed, changed-since-review or
+unreviewed; see coursekit.translations.repository) and, unless its review covers the text it has
+now, `words` to review: the words of its prose (code and link targets left out). The words per
+language tell a volunteer reviewer where to start.
+
 `collect(repo)` gives the rows, `render_text(rows)` the table for a terminal with a legend and
 the next step for each page that needs work, `render_markdown(rows, lang, strings)` the table in
 a language's own words, `render_page(...)` the site's "Translation status" page.
@@ -15,13 +20,16 @@ a language's own words, `render_page(...)` the site's "Translation status" page.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from coursekit.translations import freshness
+from coursekit.translations import freshness, mdscan
 from coursekit.translations.git import GitError
 from coursekit.translations.layout import STATUS_PAGE, suffixed
-from coursekit.translations.repository import FRESH, INVALID, MISSING, ORPHANED, STALE, STATES, UNTRANSLATED, Repository
+from coursekit.translations.notebook import cell_source, cells
+from coursekit.translations.repository import (FRESH, INVALID, MISSING, ORPHANED, REVIEWED, STALE, STATES, UNTRANSLATED, Repository,
+                                               TranslationFile)
 
 # What each state means and what to do about it, for the terminal (the site page has its own words).
 LEGEND = {
@@ -31,6 +39,11 @@ LEGEND = {
     MISSING: "no translation yet: coursekit i18n new LANG PAGE",
     ORPHANED: "its English page is gone: move or delete the translation",
     INVALID: "the file cannot be read: see the message below the table",
+}
+REVIEW_LEGEND = {
+    "reviewed": "a native speaker reviewed the text it has now",
+    "changed-since-review": "reviewed once, updated for newer English since: review it again (coursekit i18n review LANG PAGE --by NAME)",
+    "unreviewed": "translated by the course team, not yet reviewed by a native speaker (coursekit i18n review LANG PAGE --by NAME)",
 }
 # Files whose path alone does not say what they are.
 DESCRIPTIONS = {"glossary.yml": "the glossary", "assets/diagrams/labels.yml": "the words in the diagrams"}
@@ -46,6 +59,8 @@ class StatusRow:
     added: int | None = None  # stale: English lines added since the translation
     removed: int | None = None  # stale: English lines removed since
     detail: str = ""  # invalid/orphaned: `file:line: message`; stale with unknown counts: why
+    review: str | None = None  # fresh/stale: reviewed, changed-since-review or unreviewed
+    words: int = 0  # words a reviewer has to read (0 when reviewed, or nothing to review)
 
     @property
     def changed(self) -> int | None:
@@ -71,17 +86,54 @@ def _row(repo: Repository, lang: str, source: str, translation) -> StatusRow:
     if translation.state in (INVALID, ORPHANED):
         return StatusRow(lang, source, translation.state, shown, detail=str(translation.problem.headline()))
     translated = translation.meta.translated.isoformat()
+    review = {"review": translation.review, "words": 0 if translation.review in (None, REVIEWED) else words_to_review(repo, translation)}
     if translation.state != STALE:
-        return StatusRow(lang, source, translation.state, shown, translated)
+        return StatusRow(lang, source, translation.state, shown, translated, **review)
     try:
         then = repo.english_then(translation.meta)
     except GitError as exc:
-        return StatusRow(lang, source, STALE, shown, translated, detail=str(exc))
+        return StatusRow(lang, source, STALE, shown, translated, detail=str(exc), **review)
     if then is None:
-        return StatusRow(lang, source, STALE, shown, translated, detail="the English text it was made from is not in git history")
+        return StatusRow(lang, source, STALE, shown, translated, detail="the English text it was made from is not in git history", **review)
     now = repo.english(source).raw
     added, removed = freshness.count_changes(freshness.translator_text(then, source), freshness.translator_text(now, source))
-    return StatusRow(lang, source, STALE, shown, translated, added, removed)
+    return StatusRow(lang, source, STALE, shown, translated, added, removed, **review)
+
+
+# -- words to review ------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
+
+
+def count_words(markdown_text: str) -> int:
+    """Words of the prose in Markdown: code, HTML comments and link targets left out."""
+    return len(_WORD.findall(_LINK_TARGET.sub("]", mdscan.mask(markdown_text))))
+
+
+def words_to_review(repo: Repository, translation: TranslationFile) -> int:
+    """The words a reviewer reads in a translation: a page's body, a notebook's Markdown cells,
+    a data file's texts that differ from the English file's (quiz questions, glossary
+    definitions, diagram labels; not the ids and paths they share with it)."""
+    file = translation.file
+    if translation.source.endswith(".ipynb"):
+        return sum(count_words(cell_source(cell)) for cell in cells(file.notebook) if cell.get("cell_type") == "markdown")
+    if translation.source.endswith(".md"):
+        return count_words(file.body)
+    data, problems = repo.yaml_body(file.path)
+    if problems:
+        return 0
+    # Texts the same as in the English file (ids, option keys, paths, names) are not translations.
+    english, _ = repo.yaml_body(repo.layout.english_path(translation.source))
+    same = set(freshness.data_texts(english))
+    return sum(count_words(text) for text in freshness.data_texts(data) if text not in same)
+
+
+def words_by_language(rows: list[StatusRow]) -> dict[str, int]:
+    """{lang: words to review} over every language in `rows` (0 where all is reviewed)."""
+    found: Counter = Counter()
+    for row in rows:
+        found[row.lang] += row.words
+    return {lang: found[lang] for lang in dict.fromkeys(row.lang for row in rows)}
 
 
 def summary(rows: list[StatusRow]) -> dict[str, dict[str, int]]:
@@ -107,9 +159,10 @@ def _grid(rows: list[StatusRow]) -> tuple[list[str], list[str], dict[tuple[str, 
 def _terminal_cell(row: StatusRow | None) -> str:
     if row is None:
         return ""
-    if row.state == STALE:
-        return f"stale: {row.changed} lines" if row.changed is not None else "stale"
-    return row.state
+    cell = row.state
+    if row.state == STALE and row.changed is not None:
+        cell = f"stale: {row.changed} lines"
+    return f"{cell}, {row.review}" if row.review else cell
 
 
 def _label(source: str) -> str:
@@ -137,12 +190,15 @@ def render_text(rows: list[StatusRow], steps: bool = True) -> str:
     shown = [state for state in STATES if any(row.state == state for row in rows)]
     if shown:
         out += ["", "legend:"] + [f"  {state:<12} {LEGEND[state]}" for state in shown]
+        out += [f"  {review:<12} {text}" for review, text in REVIEW_LEGEND.items() if any(row.review == review for row in rows)]
     todo = [row for row in rows if row.state != FRESH]
     if steps and todo:
         out += ["", "next steps:"] + [f"  {row.path}: {row.state}: {next_step(row)}" for row in todo]
     out.append("")
+    words = words_by_language(rows)
     for lang, counts in summary(rows).items():
-        out.append(f"{lang}: " + ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state]))
+        out.append(f"{lang}: " + ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
+                   + f"; {words[lang]} words to review")
     return "\n".join(out) + "\n"
 
 
@@ -152,6 +208,8 @@ def _page_cell(row: StatusRow | None, lang: str, strings) -> str:
     word = strings.ui("status", lang, f"status_{row.state}")
     if row.state == STALE and row.changed is not None:
         word += f" ({strings.ui('status', lang, 'status_changed', n=row.changed)})"
+    if row.review:
+        word += f"; {strings.ui('status', lang, 'status_' + row.review.replace('-', '_'))}"
     return word
 
 
@@ -165,6 +223,8 @@ def render_markdown(rows: list[StatusRow], lang: str, strings, language_names: d
     for source in sources:
         row = [f"`{source}`", *(_page_cell(cells.get((source, code)), lang, strings) for code in langs)]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    words = words_by_language(rows)
+    lines.append(f"| **{strings.ui('status', lang, 'status_words')}** | " + " | ".join(f"**{words[code]}**" for code in langs) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -187,9 +247,9 @@ def render_summary(rows: list[StatusRow], repo: Repository, strings, language_na
 
 
 def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
-    """A whole "Translation status" page: title, one paragraph, the table."""
+    """A whole "Translation status" page: title, two paragraphs, the table."""
     return (f"# {strings.ui('status', lang, 'status_title')}\n\n{strings.ui('status', lang, 'status_intro')}\n\n"
-            + render_markdown(rows, lang, strings, language_names))
+            f"{strings.ui('status', lang, 'status_review_intro')}\n\n" + render_markdown(rows, lang, strings, language_names))
 
 
 def pages(site) -> dict[str, str]:
