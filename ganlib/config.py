@@ -103,6 +103,7 @@ class TrainConfig:
             (self.image_size in IMAGE_SIZES, "image_size", f"one of {', '.join(map(str, IMAGE_SIZES))}"),
             (self.channels in (None, 1, 3), "channels", "1 or 3"),
             (self.steps >= 1, "steps", "at least 1"),
+            (math.isfinite(self.time_limit) and self.time_limit >= 0, "time_limit", "0 (no limit) or a number of seconds > 0"),
             (self.batch_size >= 2, "batch_size", "at least 2 (BatchNorm needs two images)"),
             (self.d_steps >= 1, "d_steps", "at least 1"),
             (0 <= self.label_smoothing < 1, "label_smoothing", "in [0, 1)"),

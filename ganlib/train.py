@@ -153,7 +153,7 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
     checkpoints = _Checkpoints(run, nets, noise, model_config, cfg.keep_checkpoints, device, is_main)
     window = _LogWindow(device, start_step, images_per_step=cfg.batch_size * cfg.d_steps * world)
 
-    step, loop_start = start_step, time.perf_counter()
+    step, loop_start, out_of_time = start_step, time.perf_counter(), False
     stop = StopRequest().listen()
     try:
         for step in range(start_step + 1, cfg.steps + 1):
@@ -206,6 +206,9 @@ def _train(cfg: TrainConfig, resume: bool, on_step, images: torch.Tensor | None)
             watch.bar.close()
 
     final_scores = watch.finish(step) if watch and step > start_step else {}
+    if out_of_time and step < cfg.steps:  # --time-limit ended the run early: say so, and how to go on
+        log.info(f"stopped by --time-limit {cfg.time_limit:g} s at step {step} of {cfg.steps}; "
+                 f"continue with: ganlib train --resume {shlex.quote(str(run.path))}")
     run.close()
     distributed.barrier()
     return TrainResult(run.path, step, nets.G, nets.D, nets.G_ema, final_scores)

@@ -251,8 +251,12 @@ def test_a_run_stopped_before_its_first_checkpoint_is_not_appended_to(tmp_path):
 def test_time_limit_and_callback_end_the_run_early(tmp_path):
     run = train(tiny(tmp_path, steps=1000), images=white_images(), on_step=lambda s: s == 3)
     assert run.step == 3 and ckpt.load_checkpoint(run.run_dir)["step"] == 3
+    assert "--time-limit" not in (run.run_dir / "train.log").read_text()
     run = train(tiny(tmp_path, steps=10**6, time_limit=0.5, out=str(tmp_path / "t")), images=white_images())
     assert 0 < run.step < 10**6 and (run.run_dir / "samples" / "final.png").exists()
+    # the log says why the run ended early, and how to go on
+    assert f"stopped by --time-limit 0.5 s at step {run.step} of 1000000; continue with: ganlib train --resume " \
+           in (run.run_dir / "train.log").read_text()
 
 
 def test_invalid_config_names_the_option(tmp_path):
@@ -262,6 +266,8 @@ def test_invalid_config_names_the_option(tmp_path):
         train(tiny(tmp_path, image_size=20))
     with pytest.raises(ConfigError, match="^--steps must be at least 1, not 0$"):
         train(tiny(tmp_path, steps=0))
+    with pytest.raises(ConfigError, match=r"^--time-limit must be 0 \(no limit\) or a number of seconds > 0, not -3.0$"):
+        train(tiny(tmp_path, time_limit=-3.0))
     assert not (tmp_path / "run").exists()
 
 
