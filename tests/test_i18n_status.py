@@ -206,7 +206,7 @@ def test_render_markdown_in_danish(site):
     lines = table.splitlines()
     assert lines[0] == "| Side | Dansk | Deutsch |"
     assert "| `lessons/gan/index.md` | forældet (ændrede engelske linjer: 4); ikke gennemgået | ikke oversat |" in lines
-    assert "| `quiz/gan-pre.yml` | ikke oversat | opdateret; ikke gennemgået |" in lines
+    assert "| `quiz/gan-pre.yml` | ikke oversat | ajour; ikke gennemgået |" in lines
     assert lines[-1].startswith("| **Ord at gennemgå** |")
     assert render_page(collect(site, ["da"]), "sl", strings).startswith("# Stanje prevodov\n")
 
