@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,11 @@ def quiz_site(tmp_path_factory) -> Path:
         (root / "quiz").mkdir(exist_ok=True)
         for quiz_id in ("gan-pre", "gan-post"):
             (root / "quiz" / f"{quiz_id}.md").write_text(render.render_markdown(load(quiz_id, lang), STRINGS), encoding="utf-8")
+            for question in load(quiz_id, lang).questions:  # the pictures questions ask about
+                if question.image:
+                    target = (root / "quiz" / question.image).resolve()
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2((ROOT / "docs" / "quiz" / question.image).resolve(), target)
     site = project / "site"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
@@ -141,7 +147,8 @@ def test_wrong_answer_shows_feedback_and_explanation(page, base_url, lang):
     assert plain_text(question.explanation)[:40] in " ".join(explanation.inner_text().split())
     # The Markdown link in the explanation was rewritten by the build, per language.
     href = explanation.locator("a").first.evaluate("a => a.href")
-    assert href == f"{base_url}{prefix(lang)}lessons/gan/"
+    link = re.search(r"\]\(\.\./lessons/gan/index\.md(#[\w-]+)?\)", question.explanation)
+    assert href == f"{base_url}{prefix(lang)}lessons/gan/{link.group(1) or ''}"
     assert block.locator(".ck-option--wrong").count() == 1
     # the chosen wrong option's own feedback, and no other option's
     chosen = wrong_option(question)
