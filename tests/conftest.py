@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -137,6 +138,19 @@ def built_site(tmp_path_factory) -> Path:
 def site_url(built_site):
     with serve(built_site) as url:
         yield url
+
+
+def watch_page(page, site_url) -> tuple[list, list, list]:
+    """Lists that fill as `page` works: requests to another origin than the site, console errors
+    and page errors, and every URL requested."""
+    origin = urlsplit(site_url).netloc
+    foreign, errors, requested = [], [], []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin
+            and foreign.append(r.url))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return foreign, errors, requested
 
 
 @pytest.fixture(scope="session")

@@ -5,26 +5,15 @@ The first-look notebook's cells run on its page too, sharing their variables as 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, lang_prefix
+from conftest import ROOT, lang_prefix, watch_page
 from coursekit.demo.cells import STRINGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PLOT_AND_PRINT = "from ganlib.lite.plot import Figure\nFigure('t').line([1, 3, 2]).show()\nprint('after the plot')"
-
-
-def watch(page, site_url) -> tuple[list, list]:
-    origin = urlsplit(site_url).netloc
-    foreign, errors = [], []
-    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin
-            and foreign.append(r.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return foreign, errors
 
 
 def wait_for(cell, *states: str, timeout: int = 60_000) -> str:
@@ -41,7 +30,7 @@ def painted_pixels(canvas) -> int:
 @pytest.mark.parametrize("lang", ["en", "de", "sl"])
 def test_a_block_runs_prints_plots_fails_and_resets_in_the_page_language(page, site_url, lang):
     strings = STRINGS.strings(lang)
-    foreign, errors = watch(page, site_url)
+    foreign, errors, _ = watch_page(page, site_url)
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(f"{site_url}{lang_prefix(lang)}lessons/gan/style-transfer/")
@@ -81,7 +70,7 @@ def test_a_block_runs_prints_plots_fails_and_resets_in_the_page_language(page, s
 
 
 def test_a_long_run_stops_and_the_editor_keeps_tab_until_escape(page, site_url):
-    foreign, errors = watch(page, site_url)
+    foreign, errors, _ = watch_page(page, site_url)
     page.goto(f"{site_url}lessons/gan/style-transfer/")
     cell = page.locator(".ck-cell").first
     editor = cell.locator("textarea")
@@ -128,7 +117,7 @@ def test_the_first_look_notebook_runs_cell_by_cell_in_its_page(page, site_url, b
     notebook = json.loads((built_site / f"{lang_prefix(lang)}notebooks/first-look/first-look.ipynb").read_text("utf-8"))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     stored = ["".join(o.get("text", "")) for o in code[3]["outputs"]]
-    foreign, errors = watch(page, site_url)
+    foreign, errors, _ = watch_page(page, site_url)
     page.goto(f"{site_url}{lang_prefix(lang)}notebooks/first-look/")
     cells = page.locator(".jp-CodeCell .ck-cell")
     assert cells.count() == len(code)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, watch_page
 from coursekit.demo.widget import ui
 from ganlib.lite.protocol import DISPLAY, describe
 
@@ -21,19 +21,8 @@ def _dataset(page, name: str) -> str | None:
     return page.eval_on_selector(".ck-demo", f"el => el.dataset.{name} ?? null")
 
 
-def watch(page, site_url) -> tuple[list, list, list]:
-    origin = urlsplit(site_url).netloc
-    foreign, errors, requested = [], [], []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin
-            and foreign.append(r.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return foreign, errors, requested
-
-
 def test_demo_trains_with_arrows_and_steps_one_phase_at_a_time(page, site_url):
-    foreign, errors, requested = watch(page, site_url)
+    foreign, errors, requested = watch_page(page, site_url)
     page.goto(f"{site_url}demo/")
     start = page.locator(".ck-demo-start")
     assert start.inner_text() == ui("en", "start")
@@ -78,7 +67,7 @@ def test_demo_trains_with_arrows_and_steps_one_phase_at_a_time(page, site_url):
 
 
 def test_settings_come_from_the_address_and_a_drawn_target_trains(page, site_url):
-    foreign, errors, _ = watch(page, site_url)
+    foreign, errors, _ = watch_page(page, site_url)
     page.goto(f"{site_url}de/demo/?target=drawn&loss=lsq&lr_g=0.002&arrows=0&drawing=0,1_-1,-1,1,-1")
     values = page.eval_on_selector_all(".ck-demo select", "els => Object.fromEntries(els.map(e => [e.name, e.value]))")
     assert (values["target"], values["loss"], values["lr_g"]) == ("drawn", "lsq", "0.002")
@@ -101,7 +90,7 @@ def test_settings_come_from_the_address_and_a_drawn_target_trains(page, site_url
 
 
 def test_slow_motion_shows_the_phases_in_turn(page, site_url):
-    foreign, errors, _ = watch(page, site_url)
+    foreign, errors, _ = watch_page(page, site_url)
     page.goto(f"{site_url}sl/demo/?pace=slow&preset=collapse")
     assert page.locator(".ck-demo-help[data-preset=collapse]").is_visible()
     collapse = describe()["presets"]["collapse"]

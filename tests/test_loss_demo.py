@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, lang_prefix, mkdocs_config
+from conftest import LANGUAGES, ROOT, lang_prefix, mkdocs_config, watch_page
 from coursekit.demo.loss import PLACEHOLDER, STRINGS
 from ganlib.lite.saturation import SaturationConfig
 
@@ -42,12 +41,7 @@ def test_the_loss_page_is_in_the_nav_of_every_language():
 @pytest.mark.slow
 @pytest.mark.parametrize("lang, head_start", [("en", None), ("de", "0"), ("sl", "0")])
 def test_the_saturating_generator_stalls(page, site_url, lang, head_start):
-    origin = urlsplit(site_url).netloc
-    foreign, errors = [], []
-    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin
-            and foreign.append(r.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    foreign, errors, _ = watch_page(page, site_url)
     page.goto(f"{site_url}{lang_prefix(lang)}demo/loss/")
     root = page.locator(".ck-loss")
     if head_start is not None:
