@@ -12,6 +12,7 @@ published site, so the export needs its address (`site_url`) and writes absolute
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -75,9 +76,9 @@ def _question(quiz: LocalizedQuiz, question: LocalizedQuestion, addresses: Addre
     ET.SubElement(ET.SubElement(element, "name"), "text").text = f"{quiz.id}: {question.id}"
     body = _html(question.text, addresses)
     if question.image:
-        body += addresses.absolute(f'<p><img src="{question.image}" alt="{_attr(question.alt or "")}"></p>')
+        body += addresses.absolute(f'<p><img src="{question.image}" alt="{html.escape(question.alt or "")}"></p>')
     if question.code:
-        body += f"<pre><code>{_escape(question.code)}</code></pre>"
+        body += f"<pre><code>{html.escape(question.code, quote=False)}</code></pre>"
     _text(element, "questiontext", body)
     _text(element, "generalfeedback", _html(question.explanation, addresses))
     ET.SubElement(element, "defaultgrade").text = "1"
@@ -124,10 +125,3 @@ def export_moodle(bank: QuizBank, out_dir: Path, site_url: str, languages: list[
             written.append(path)
     return written
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
