@@ -16,7 +16,6 @@ language being built and in every other language: the same slug under `/<lang>/`
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 from pathlib import Path
@@ -76,17 +75,29 @@ def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
 def with_english_outputs(translation: dict, english: dict) -> dict:
     """The translated notebook with the English outputs: the n-th code cell gets the outputs of
     the English n-th code cell when their code is the same, comments aside (the rule the lint
-    applies too: coursekit.translations.notebook.same_code), and none otherwise."""
-    merged = copy.deepcopy(translation)
+    applies too: coursekit.translations.notebook.same_code), and none otherwise.
+
+    The result is a new notebook with new cells, but the outputs are the English notebook's own
+    objects (they are only written out, and copying megabytes of pictures per language is most of
+    the work otherwise)."""
+    merged = _copy_cells(translation)
     language = (english.get("metadata", {}).get("kernelspec", {}) or {}).get("language", "python")
     english_code = [cell for cell in english.get("cells", []) if cell.get("cell_type") == "code"]
     ours = [cell for cell in merged.get("cells", []) if cell.get("cell_type") == "code"]
     for index, cell in enumerate(ours):
         theirs = english_code[index] if index < len(english_code) else None
         same = theirs is not None and same_code(cell_source(cell), cell_source(theirs), language)
-        cell["outputs"] = copy.deepcopy(theirs.get("outputs", [])) if same else []
+        cell["outputs"] = theirs.get("outputs", []) if same else []
         cell["execution_count"] = theirs.get("execution_count") if same else None
     return merged
+
+
+def _copy_cells(notebook: dict) -> dict:
+    """A copy of `notebook` whose cells can be given other fields without changing the original."""
+    copied = dict(notebook)
+    if isinstance(notebook.get("cells"), list):
+        copied["cells"] = [dict(cell) if isinstance(cell, dict) else cell for cell in notebook["cells"]]
+    return copied
 
 
 def write_published(english: dict, target: Path, *, translation: dict | None = None, source: str | None = None) -> Path:
@@ -95,7 +106,7 @@ def write_published(english: dict, target: Path, *, translation: dict | None = N
     so caches keyed on the file stay valid. Returns `target`."""
     from coursekit.colab import with_install_source
 
-    notebook = with_english_outputs(translation, english) if translation is not None else copy.deepcopy(english)
+    notebook = with_english_outputs(translation, english) if translation is not None else _copy_cells(english)
     text = json.dumps(with_install_source(notebook, source), indent=1, ensure_ascii=False) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         write_text_atomic(target, text, overwrite=True)

@@ -159,6 +159,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     # -- pages -------------------------------------------------------------------------------------
     def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
+        if page.file.src_uri.endswith(".ipynb"):
+            return markdown_text  # a notebook's JSON, which the notebook page replaces unread
         lang = self.i18n.current_language
         try:  # numbers from the notebooks' render (coursekit.results)
             return results.fill(markdown_text, self.site.runs, self.site.strings.decimal_mark(lang))

@@ -12,6 +12,7 @@ English notebook (by cell id when both have ids, else by kind and position).
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import re
 import tokenize
@@ -74,7 +75,14 @@ def _python_without_comments(code: str) -> list[str] | None:
 
 def same_code(translated: str, english: str, language: str = "python") -> bool:
     """Is the translated code the English code, comments aside?"""
-    return translated == english or code_lines(translated, language) == code_lines(english, language)
+    return translated == english or _code_key(translated, language) == _code_key(english, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_key(code: str, language: str) -> tuple[str, ...]:
+    # Each English cell is compared with the same cell of every language, by the lint and again
+    # when the build merges outputs: tokenize it once.
+    return tuple(code_lines(code, language))
 
 
 def readable_text(notebook: dict) -> str:
