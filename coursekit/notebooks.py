@@ -7,24 +7,29 @@ translated text at build time, so six languages share one set of pictures and a 
 not touch any translation. Every published notebook gets its install cell written for the site's
 repository and commit (coursekit.colab).
 
-static-i18n recreates every File in its on_files (priority -100). That drops the NotebookFile
-wrapper mkdocs-jupyter put on `.ipynb` files (ultrabug/mkdocs-static-i18n#198), and because a
-bare `.ipynb` is not a documentation page to static-i18n, an untranslated notebook is placed at
-the English address and gets no language alternates (the language selector then falls back to
-the home pages). We wrap notebooks again afterwards and give each one its page address in the
-language being built and in every other language: the same slug under `/<lang>/`.
+The pages are made here rather than by mkdocs-jupyter's plugin (coursekit.notebook_html says
+why). static-i18n recreates every File in its on_files (priority -100), and a bare `.ipynb` is
+not a documentation page to it: an untranslated notebook would be placed at the English address
+with no language alternates (the language selector then falls back to the home pages; a wrapper
+made before static-i18n is dropped, ultrabug/mkdocs-static-i18n#198). So notebooks are wrapped as
+pages afterwards, each with its page address in the language being built and in every other
+language (the same slug under `/<lang>/`); a page renders as its notebook converted, and the
+`.ipynb` is published beside it for download.
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from coursekit.atomic import write_text_atomic
+from coursekit.notebook_html import NotebookPages
 from coursekit.translations.notebook import cell_source, same_code
 
 
@@ -40,16 +45,32 @@ def page_dest(src_uri: str, use_directory_urls: bool) -> tuple[str, str]:
     return str(dest), quote(str(dest))
 
 
-def rewrap_notebooks(files: Files, config, notebook_file_class, should_include, lang: str, languages: list[str], default: str) -> int:
+class NotebookFile(File):
+    """A notebook file as a documentation page (MkDocs makes pages of Markdown files only). It
+    wraps the File static-i18n made, so every attribute static-i18n gave that file stays."""
+
+    def __init__(self, file: File):  # noqa: the wrapped file holds what File.__init__ would set
+        self.file = file
+
+    def __getattr__(self, name: str):
+        if name == "file":
+            raise AttributeError(name)
+        return getattr(self.file, name)
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def rewrap_notebooks(files: Files, config, lang: str, languages: list[str], default: str) -> int:
     """Wrap `.ipynb` files of the current build again as pages, in place. Returns how many."""
     wrapped = 0
     for file in list(files):
-        if isinstance(file, notebook_file_class) or not file.src_uri.endswith(".ipynb") or not should_include(file):
+        if isinstance(file, NotebookFile) or not file.src_uri.endswith(".ipynb") or file.abs_src_path is None:
             continue
         norm = getattr(file, "norm_src_uri", file.src_uri)
         alternates = {}
         for other in languages:
-            page = notebook_file_class(file, config.use_directory_urls, config.site_dir)
+            page = NotebookFile(file)
             # File.abs_src_path is a property, so the wrapper would derive it from docs_dir
             # instead of asking the wrapped file: translations live elsewhere.
             page.abs_src_path = file.abs_src_path
@@ -61,6 +82,28 @@ def rewrap_notebooks(files: Files, config, notebook_file_class, should_include, 
         files.append(page)
         wrapped += 1
     return wrapped
+
+
+def render_from(pages: NotebookPages, page) -> None:
+    """Makes `page`, a notebook page, render as the notebook converted (coursekit.notebook_html)
+    instead of as Markdown."""
+    def render(config, files) -> None:
+        converted = pages.page(Path(page.file.abs_src_path))
+        page.content = converted.content
+        page.toc = get_toc(converted.toc_tokens)
+        if converted.title is not None:
+            page.title = converted.title
+
+    page.render = render
+
+
+def publish_beside(page) -> Path:
+    """Copies the notebook a page was made from into the folder of the page's HTML file, for download."""
+    source = Path(page.file.abs_src_path)
+    target = Path(page.file.abs_dest_path).parent / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
 
 
 def _place(page, norm_src_uri: str, lang: str, default: str, config) -> None:
@@ -116,7 +159,7 @@ def write_published(english: dict, target: Path, *, translation: dict | None = N
 def notebook_links(strings, lang: str, *, download: str, colab: str | None, requirement: str, source: str | None) -> str:
     """The box above a notebook page: download and Colab links, and how to run it locally.
 
-    `download` is the address of the .ipynb that mkdocs-jupyter publishes beside the page;
+    `download` is the address of the .ipynb published beside the page (`publish_beside`);
     `strings` the repository's coursekit.strings.Strings.
     """
     import html as html_lib

@@ -10,14 +10,17 @@ every other language from its own on_post_build:
 - on_files, priority 50 (before i18n): add each page the Site has as a virtual
   `docs/<stem>.<lang>.<ext>` file, so static-i18n treats it as that page in that language;
 - on_files, priority -200 (after i18n): point those files back at their real sources, and wrap
-  notebooks again in mkdocs-jupyter's page class (see coursekit.notebooks);
+  notebooks as pages (coursekit.notebooks);
+- on_pre_page: a notebook page renders as its notebook converted (coursekit.notebook_html);
 - on_page_markdown: the notebooks' numbers (coursekit.results);
 - on_page_content: the demo widgets, the notebook box, and a localized notice on pages shown in
   English (no translation yet), a banner on translations made from an older English text, and a
   note on translations no native speaker has reviewed yet (coursekit.notices);
 - on_page_context: "edit this page" opens the file the page is made from, or, on a page not
   translated yet, the Help translate page;
-- on_post_build, after every language: the legacy quiz addresses and the demo's runtime.
+- on_post_page: small HTML fixes; a notebook page's .ipynb published beside it;
+- on_post_build, after every language: the legacy quiz addresses, the demo's runtime, and the
+  notebook conversions no page used leave the cache.
 """
 from __future__ import annotations
 
@@ -39,7 +42,8 @@ from coursekit import results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
 from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.diagrams import DiagramError
-from coursekit.notebooks import notebook_links, rewrap_notebooks
+from coursekit.notebook_html import CACHE_DIR as NOTEBOOK_PAGES, NotebookPages
+from coursekit.notebooks import NotebookFile, notebook_links, publish_beside, render_from, rewrap_notebooks
 from coursekit.notices import english_change, review_note, stale_banner
 from coursekit.page_fixes import fix_page
 from coursekit.quiz.legacy import redirect_pages
@@ -73,7 +77,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.site: Site | None = None  # what the repository holds (coursekit.site)
         self.watch: Watch | None = None  # which files the site was collected from, as they were
         self.history: History | None = None  # git blobs read so far: their content never changes
-        self.notebook_cache_used: set[Path] = set()
+        self.notebook_pages: NotebookPages | None = None  # converted notebooks (coursekit.notebook_html)
         self.templates = _CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -85,11 +89,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.i18n = config.plugins.get("i18n")
         if self.i18n is None:
             raise PluginError("coursekit needs the mkdocs-static-i18n plugin ('i18n') in mkdocs.yml")
-        self.jupyter = config.plugins.get("mkdocs-jupyter")
+        if "mkdocs-jupyter" in config.plugins:
+            raise PluginError("coursekit makes the notebook pages itself: remove the mkdocs-jupyter plugin from mkdocs.yml")
         root = Path(config.config_file_path).parent
         self.layout = Layout.from_options(root, self.i18n.config.languages, dict(self.config), config.docs_dir)
         if self.history is None or self.history.root != self.layout.root:
             self.history, self.watch, self.site = History(self.layout.root), Watch(self.layout), None
+            self.notebook_pages = NotebookPages(self.layout.root / NOTEBOOK_PAGES)
         _REAL_FILE_NAMES.plugin = self
         for name in _MKDOCS_LOGGERS:
             logging.getLogger(name).addFilter(_REAL_FILE_NAMES)  # once: a filter is added only once
@@ -106,7 +112,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_pre_build(self, config):
         if self.i18n.building:
             return  # a later language pass of the same build
-        self.notebook_cache_used = set()
         # Published notebooks install the course package from this repository at this commit.
         install_source = package_source(config.repo_url, head_commit(self.layout.root))
         if self.watch.changed() or self.site is None or self.site.install_source != install_source:
@@ -142,11 +147,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 file.abs_src_path = str(source)
             elif source is not None:
                 file.content_string = source
-        if self.jupyter is not None:
-            from mkdocs_jupyter.plugin import NotebookFile
-
-            rewrap_notebooks(files, config, NotebookFile, self.jupyter.should_include,
-                             self.i18n.current_language, self.layout.locales, self.layout.default_language)
+        rewrap_notebooks(files, config, self.i18n.current_language, self.layout.locales, self.layout.default_language)
         return files
 
     on_files = CombinedEvent(files_before_i18n, files_after_i18n)
@@ -158,6 +159,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return env
 
     # -- pages -------------------------------------------------------------------------------------
+    def on_pre_page(self, page, config, files):
+        if isinstance(page.file, NotebookFile):
+            render_from(self.notebook_pages, page)
+        return page
+
     def on_page_markdown(self, markdown_text: str, page, config, files) -> str:
         if page.file.src_uri.endswith(".ipynb"):
             return markdown_text  # a notebook's JSON, which the notebook page replaces unread
@@ -208,24 +214,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return context
 
     def on_post_page(self, output: str, page, config) -> str:
+        if isinstance(page.file, NotebookFile):
+            publish_beside(page)
         return fix_page(output)
 
-    # -- mkdocs-jupyter's cache, and the end of the whole build ----------------------------------
-    # mkdocs-jupyter evicts cache entries its build did not use, and static-i18n runs one build
-    # per language, so each language would evict the others' notebooks. Eviction waits until
-    # every language is built, and then removes only entries no language used.
-    @event_priority(10)
-    def _keep_notebook_cache(self, config):
-        if self.jupyter is not None and self.jupyter.config["cache"]:
-            self.notebook_cache_used |= set(self.jupyter._used_cache_paths)
-            self.jupyter._used_cache_paths = set(Path(self.jupyter.config["cache_dir"]).glob("*.json"))
-
+    # -- the end of the whole build ----------------------------------------------------------------
     @event_priority(-150)
-    def _finish_site(self, config):
+    def on_post_build(self, config):
         """After static-i18n has built every language (its on_post_build runs them at -100)."""
         if self.i18n.building:
             return
-        self._evict_notebook_cache()
+        self.notebook_pages.evict_unused()
         site_dir = Path(config.site_dir)
         for path, html in redirect_pages(self.site.quizzes, self.site.strings, site_url=config.site_url).items():
             (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
@@ -235,20 +234,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except DemoBuildError as exc:
             raise PluginError(str(exc)) from None
 
-    def _evict_notebook_cache(self):
-        if self.jupyter is None or not self.jupyter.config["cache"]:
-            return
-        for entry in Path(self.jupyter.config["cache_dir"]).glob("*.json"):
-            if entry not in self.notebook_cache_used:
-                entry.unlink()
-
-    on_post_build = CombinedEvent(_keep_notebook_cache, _finish_site)
-
     # -- helpers -----------------------------------------------------------------------------------
     def _notebook_links(self, page, lang: str, config) -> str:
         """Download, "Open in Colab" (this language's notebook on the Colab branch) and local-run help."""
         source = Path(page.file.abs_src_path)  # for a translation, the copy with the English outputs
-        # mkdocs-jupyter copies the .ipynb into the folder of the page's HTML file.
+        # The .ipynb is published in the folder of the page's HTML file (publish_beside).
         beside = PurePosixPath(page.file.dest_uri).parent / source.name
         download = get_relative_url(beside.as_posix(), page.url)
         in_repo = self.site.edit_paths.get(page.file.src_uri, source)

@@ -173,16 +173,6 @@ def test_a_quiz_link_to_a_missing_section_fails_the_build_at_its_line(tmp_path):
     assert f"translations/da/quiz/gan-post.yml:{line}: ../lessons/gan/index.md#no-such-section" in result.stderr, result.stderr[-2000:]
 
 
-def test_notebook_cache_survives_a_rebuild_in_every_language(tmp_path):
-    project = copy_project(tmp_path / "project")
-    first = mkdocs_build(project, tmp_path / "site")
-    second = mkdocs_build(project, tmp_path / "site")
-    assert first.returncode == second.returncode == 0
-    assert "Cache miss" in first.stderr
-    assert "Cache miss" not in second.stderr and "Evicted" not in second.stderr
-    assert second.stderr.count("Cache hit") >= len(LANGUAGES)
-
-
 def test_math_is_served_by_the_site(built_site):
     assert (built_site / "assets/katex/katex.min.js").is_file()
     css = (built_site / "assets/katex/katex.min.css").read_text(encoding="utf-8")
