@@ -47,6 +47,7 @@ from coursekit.notebooks import NotebookFile, notebook_links, publish_beside, re
 from coursekit.notices import english_change, review_note, stale_banner
 from coursekit.page_fixes import fix_page
 from coursekit.quiz.legacy import redirect_pages
+from coursekit.repo_links import RepoLinks
 from coursekit.site import Site, Watch, collect, untranslated
 from coursekit.translations.findings import ERROR, FindingsError
 from coursekit.translations.git import History
@@ -114,9 +115,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             return  # a later language pass of the same build
         # Published notebooks install the course package from this repository at this commit.
         install_source = package_source(config.repo_url, head_commit(self.layout.root))
-        if self.watch.changed() or self.site is None or self.site.install_source != install_source:
+        links = RepoLinks.from_config(config.repo_url, config.edit_uri, self.layout.docs)
+        if (self.watch.changed() or self.site is None or self.site.install_source != install_source
+                or self.site.repo_links != links):
             try:
-                self.site = collect(self.layout, self.history, self.layout.root / MERGED_NOTEBOOKS, install_source)
+                self.site = collect(self.layout, self.history, self.layout.root / MERGED_NOTEBOOKS, install_source, links)
             except (FindingsError, DiagramError) as exc:
                 self.site = None
                 raise PluginError(str(exc)) from None
@@ -207,8 +210,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             page.edit_url = self._url_to(page, self.layout.help_page, lang) + "#start"
             return context
         path = self.site.edit_paths.get(page.file.src_uri)
-        if path is not None and config.repo_url:
-            page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/{self.layout.shown(path)}"
+        edit_url = self.site.repo_links.edit(self.layout.shown(path)) if path is not None else None
+        if edit_url:
+            page.edit_url = edit_url
         elif page.file.src_uri in self.site.native_pages:
             page.edit_url = None  # made from data alone (the status table): there is no file to edit
         return context

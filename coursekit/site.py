@@ -26,6 +26,7 @@ from coursekit.kinds import Kinds
 from coursekit.lint import lint
 from coursekit.quiz import render as quiz_pages
 from coursekit.quiz.bank import QuizBank
+from coursekit.repo_links import RepoLinks
 from coursekit.strings import Strings
 from coursekit.translations import status
 from coursekit.translations.findings import Finding
@@ -44,6 +45,7 @@ class Site:
     kinds: Kinds
     runs: dict  # the notebooks' rendered numbers (coursekit.results)
     install_source: str | None = None  # what published notebooks install the course from (coursekit.colab)
+    repo_links: RepoLinks | None = None  # the files on the code host (the status page links to them)
     sources: dict[str, Path | str] = field(default_factory=dict)
     translations: dict[str, TranslationFile] = field(default_factory=dict)
     published_notebooks: dict[str, Path] = field(default_factory=dict)
@@ -62,16 +64,16 @@ class Site:
 
 
 def collect(layout: Layout, history: History | None = None, merged_notebooks: Path | None = None,
-            install_source: str | None = None) -> Site:
+            install_source: str | None = None, repo_links: RepoLinks | None = None) -> Site:
     """Read the repository once and derive every page, translation and finding the build needs.
     `merged_notebooks` is where the notebooks as published are written; `install_source` what their
-    install cells install from. Raises FindingsError (file:line) when a file the pages are made
-    from cannot be read."""
+    install cells install from; `repo_links` where the repository's files are edited. Raises
+    FindingsError (file:line) when a file the pages are made from cannot be read."""
     repo = Repository(layout, history)
     strings = Strings(repo)
     quizzes = QuizBank(repo)
     kinds = Kinds(repo, quizzes, strings)
-    site = Site(repo, strings, quizzes, kinds, results.load_runs(layout.docs_dir), install_source)
+    site = Site(repo, strings, quizzes, kinds, results.load_runs(layout.docs_dir), install_source, repo_links)
     site.findings = lint(repo, kinds=kinds)
     if any(finding.severity == "error" for finding in site.findings):
         return site  # the build stops on these; pages made from broken files would only add noise

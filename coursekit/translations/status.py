@@ -213,15 +213,28 @@ def _page_cell(row: StatusRow | None, lang: str, strings) -> str:
     return word
 
 
-def render_markdown(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
+def _file_link(row: StatusRow | None, links) -> str | None:
+    """Where a volunteer goes from a cell: the translation file in the host's editor, or the
+    host's form that creates it when it is missing."""
+    if row is None or links is None:
+        return None
+    return links.new(row.path) if row.state == MISSING else links.edit(row.path)
+
+
+def render_markdown(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None,
+                    links=None) -> str:
     """A Markdown table, pages down and languages across, in the words of `lang` (`strings`:
-    a coursekit.strings.Strings). `language_names` ({"da": "Dansk", ...}) labels the columns."""
+    a coursekit.strings.Strings). `language_names` ({"da": "Dansk", ...}) labels the columns;
+    with `links` (a coursekit.repo_links.RepoLinks) each cell links to its translation file."""
     langs, sources, cells = _grid(rows)
     names = language_names or {}
     header = [strings.ui("status", lang, "status_page"), *(names.get(code, code) for code in langs)]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for source in sources:
-        row = [f"`{source}`", *(_page_cell(cells.get((source, code)), lang, strings) for code in langs)]
+        row = [f"`{source}`"]
+        for code in langs:
+            text, url = _page_cell(cells.get((source, code)), lang, strings), _file_link(cells.get((source, code)), links)
+            row.append(f"[{text}]({url})" if text and url else text)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     words = words_by_language(rows)
     lines.append(f"| **{strings.ui('status', lang, 'status_words')}** | " + " | ".join(f"**{words[code]}**" for code in langs) + " |")
@@ -246,10 +259,11 @@ def render_summary(rows: list[StatusRow], repo: Repository, strings, language_na
     return "\n".join(out) + "\n"
 
 
-def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None) -> str:
-    """A whole "Translation status" page: title, two paragraphs, the table."""
+def render_page(rows: list[StatusRow], lang: str, strings, language_names: dict[str, str] | None = None, links=None) -> str:
+    """A whole "Translation status" page: title, two paragraphs, the table (its cells linking to
+    the files with `links`)."""
     return (f"# {strings.ui('status', lang, 'status_title')}\n\n{strings.ui('status', lang, 'status_intro')}\n\n"
-            f"{strings.ui('status', lang, 'status_review_intro')}\n\n" + render_markdown(rows, lang, strings, language_names))
+            f"{strings.ui('status', lang, 'status_review_intro')}\n\n" + render_markdown(rows, lang, strings, language_names, links))
 
 
 def pages(site) -> dict[str, str]:
@@ -257,5 +271,5 @@ def pages(site) -> dict[str, str]:
     plugin; see coursekit.site)."""
     layout = site.repo.layout
     rows = collect(site.repo)
-    return {(STATUS_PAGE if lang == layout.default_language else suffixed(STATUS_PAGE, lang)): render_page(rows, lang, site.strings, layout.names)
-            for lang in layout.locales}
+    return {(STATUS_PAGE if lang == layout.default_language else suffixed(STATUS_PAGE, lang)):
+            render_page(rows, lang, site.strings, layout.names, site.repo_links) for lang in layout.locales}
