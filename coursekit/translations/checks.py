@@ -67,6 +67,7 @@ class Checks:
         self.terms = terms or (lambda lang: [])  # lang -> [(English term, the language's term)]
         self._anchors: dict[Path, set[str]] = {}
         self._decimal_marks: dict[str, str] = {}
+        self._english_terms: dict[tuple[str, str], bool] = {}
 
     # -- one translated file -------------------------------------------------------------------------
     def translation(self, t: TranslationFile, rules: Rules | None = None) -> list[Finding]:
@@ -277,9 +278,16 @@ class Checks:
         body, english = mdscan.mask(body), mdscan.mask(english)
         lowered = body.lower()
         for english_term, term in self.terms(lang):
-            if re.search(rf"(?<!\w){re.escape(english_term)}", english, re.I) and term.lower() not in lowered:
+            if self._english_uses(english, english_term) and term.lower() not in lowered:
                 add(1, f"glossary: the English text uses '{english_term}'; the {lang} glossary term '{term}' does not appear here "
                        f"({self.layout.translations}/{lang}/glossary.yml)", WARNING)
+
+    def _english_uses(self, english: str, term: str) -> bool:
+        """Does the (masked) English text use the glossary term? Every language asks of the same text."""
+        key = (term, english)
+        if key not in self._english_terms:
+            self._english_terms[key] = re.search(rf"(?<!\w){re.escape(term)}", english, re.I) is not None
+        return self._english_terms[key]
 
     # -- notebooks -----------------------------------------------------------------------------------
     def notebook(self, t: TranslationFile, english_text: str | None, add) -> None:
