@@ -9,8 +9,9 @@ every other language from its own on_post_build:
   `translations/<lang>/<file>:<line>`, and print warnings;
 - on_files, priority 50 (before i18n): add each page the Site has as a virtual
   `docs/<stem>.<lang>.<ext>` file, so static-i18n treats it as that page in that language;
-- on_files, priority -200 (after i18n): point those files back at their real sources, and wrap
-  notebooks as pages (coursekit.notebooks);
+- on_files, priority -200 (after i18n): point those files back at their real sources, wrap
+  notebooks as pages (coursekit.notebooks), and leave the static files an earlier language pass
+  copied where they are (coursekit.static_files);
 - on_pre_page: a notebook page renders as its notebook converted (coursekit.notebook_html);
 - on_page_markdown: the notebooks' numbers (coursekit.results);
 - on_page_content: the demo widgets, the notebook box, and a localized notice on pages shown in
@@ -49,6 +50,7 @@ from coursekit.page_fixes import fix_page
 from coursekit.quiz.legacy import redirect_pages
 from coursekit.repo_links import RepoLinks
 from coursekit.site import Site, Watch, collect, untranslated
+from coursekit.static_files import CopyOnce
 from coursekit.translations.findings import ERROR, FindingsError
 from coursekit.translations.git import History
 from coursekit.translations.layout import Layout
@@ -80,6 +82,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.history: History | None = None  # git blobs read so far: their content never changes
         self.notebook_pages: NotebookPages | None = None  # converted notebooks (coursekit.notebook_html)
         self.templates = _CompiledTemplates()
+        self.copy_once = CopyOnce()  # static files: copied by the first language pass only
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
@@ -113,6 +116,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_pre_build(self, config):
         if self.i18n.building:
             return  # a later language pass of the same build
+        self.copy_once.new_build()
         # Published notebooks install the course package from this repository at this commit.
         install_source = package_source(config.repo_url, head_commit(self.layout.root))
         links = RepoLinks.from_config(config.repo_url, config.edit_uri, self.layout.docs)
@@ -151,6 +155,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             elif source is not None:
                 file.content_string = source
         rewrap_notebooks(files, config, self.i18n.current_language, self.layout.locales, self.layout.default_language)
+        self.copy_once.skip_copied(files)
         return files
 
     on_files = CombinedEvent(files_before_i18n, files_after_i18n)
