@@ -49,8 +49,8 @@ class NotebookFile(File):
     """A notebook file as a documentation page (MkDocs makes pages of Markdown files only). It
     wraps the File static-i18n made, so every attribute static-i18n gave that file stays."""
 
-    def __init__(self, file: File):  # noqa: the wrapped file holds what File.__init__ would set
-        self.file = file
+    def __init__(self, file: File):
+        self.file = file  # no File.__init__: the wrapped file holds what it would set
 
     def __getattr__(self, name: str):
         if name == "file":
