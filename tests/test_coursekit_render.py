@@ -162,6 +162,9 @@ def test_every_rendered_notebook_declares_what_settings_yml_sets():
         assert decl.published(), f"{name} publishes nothing"
         entry = nb.metadata.get("coursekit", {}).get("render")
         assert entry and entry["mode"] in ("cpu", "full"), f"{name}.ipynb is not rendered: run `coursekit render --notebook {name}`"
+        whole = manifest.read(ROOT / "docs")["notebooks"].get(name, {})
+        assert {k: whole.get(k) for k in ("mode", "git_commit", "wall_time_s")} == \
+            {k: entry[k] for k in ("mode", "git_commit", "wall_time_s")}, f"{name}: the manifest's render time is not the notebook's"
         published = {k.split("/", 1)[1] for k in manifest.read(ROOT / "docs")["artifacts"] if k.startswith(f"{name}/")}
         assert published == set(decl.published()), f"{name}: the published files are not what the notebook declares"
 

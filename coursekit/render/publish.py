@@ -107,8 +107,11 @@ def render_notebook(name: str, mode: str, root: Path, *, commit: str | None = No
                                         "bytes": (staged / file).stat().st_size}
                      for file, file_runs in sorted(files.items())}
         runs = {f"{name}/{run}": {**entry, **stamp} for run, entry in runs.items()}
+        # The device as the last run saw it: at the parameters cell, torch may not be imported yet.
+        devices = [entry["device"] for entry in runs.values() if entry.get("device")]
         render = {**stamp, "wall_time_s": execution.wall_time_s, "threads": threads,
-                  "device": execution.environment.get("device"), "load_average": [load_before, _load_average()]}
+                  "device": devices[-1] if devices else execution.environment.get("device"),
+                  "load_average": [load_before, _load_average()]}
         stored = execution.notebook
         stored.setdefault("metadata", {})[KEY] = {"render": {"mode": mode, "git_commit": commit,
                                                              "wall_time_s": execution.wall_time_s,
