@@ -13,7 +13,8 @@ every other language from its own on_post_build:
   notebooks as pages (coursekit.notebooks), and leave the static files an earlier language pass
   copied where they are (coursekit.static_files);
 - on_pre_page: a notebook page renders as its notebook converted (coursekit.notebook_html);
-- on_page_markdown: the notebooks' numbers (coursekit.results);
+- on_page_markdown: the site's repository (coursekit.repository_links), then the notebooks'
+  numbers (coursekit.results);
 - on_page_content: the demo widgets, the notebook box, and a localized notice on pages shown in
   English (no translation yet), a banner on translations made from an older English text, and a
   note on translations no native speaker has reviewed yet (coursekit.notices);
@@ -39,7 +40,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from coursekit import results
+from coursekit import repository_links, results
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
 from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.diagrams import DiagramError
@@ -176,6 +177,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if page.file.src_uri.endswith(".ipynb"):
             return markdown_text  # a notebook's JSON, which the notebook page replaces unread
         lang = self.i18n.current_language
+        try:  # the repository the site is built from, in install lines and the like
+            markdown_text = repository_links.fill(markdown_text, config.repo_url, self.site.install_source)
+        except repository_links.RepositoryLinkError as exc:
+            raise PluginError(f"{self._where(page, markdown_text, exc.line)}: {exc}") from None
         try:  # numbers from the notebooks' render (coursekit.results)
             return results.fill(markdown_text, self.site.runs, self.site.strings.decimal_mark(lang))
         except results.ResultError as exc:

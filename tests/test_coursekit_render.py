@@ -162,6 +162,9 @@ def test_every_rendered_notebook_declares_what_settings_yml_sets():
         assert decl.published(), f"{name} publishes nothing"
         entry = nb.metadata.get("coursekit", {}).get("render")
         assert entry and entry["mode"] in ("cpu", "full"), f"{name}.ipynb is not rendered: run `coursekit render --notebook {name}`"
+        whole = manifest.read(ROOT / "docs")["notebooks"].get(name, {})
+        assert {k: whole.get(k) for k in ("mode", "git_commit", "wall_time_s")} == \
+            {k: entry[k] for k in ("mode", "git_commit", "wall_time_s")}, f"{name}: the manifest's render time is not the notebook's"
         published = {k.split("/", 1)[1] for k in manifest.read(ROOT / "docs")["artifacts"] if k.startswith(f"{name}/")}
         assert published == set(decl.published()), f"{name}: the published files are not what the notebook declares"
 
@@ -174,6 +177,10 @@ def test_the_manifest_keeps_other_notebooks_and_refuses_another_format(tmp_path)
     manifest.replace_notebook(docs, "b", {"b/y.png": {"bytes": 3}}, {})
     written = manifest.replace_notebook(docs, "a", {"a/z.png": {"bytes": 4}}, {})
     assert set(written["artifacts"]) == {"a/z.png", "b/y.png"} and written["runs"] == {}
+    manifest.replace_notebook(docs, "b", {}, {}, {"wall_time_s": 5.0})
+    written = manifest.replace_notebook(docs, "a", {}, {}, {"wall_time_s": 9.0})
+    assert written["notebooks"] == {"a": {"wall_time_s": 9.0}, "b": {"wall_time_s": 5.0}}
+    assert manifest.replace_notebook(docs, "demo", {}, {})["notebooks"] == written["notebooks"], "no record: kept"
     (docs / manifest.MANIFEST).write_text(json.dumps({"format": "other/2"}))
     with pytest.raises(manifest.ManifestError, match="format 'other/2' is not 'ganlib-render-manifest/1'"):
         manifest.read(docs)
@@ -216,6 +223,10 @@ def test_render_publishes_the_declared_figure_and_records_the_run(tiny_repo, tmp
     assert run["metrics"] == {"last": 4, "mean": 5 / 3} and run["steps"] == 3 and run["seed"] == 1
     assert run["config"] == {"steps": 3, "seed": 1} and run["mode"] == "smoke" and run["git_commit"] == "unknown"
     assert run["wall_time_s"] > 0 and run["device"].startswith("CPU") and run["versions"]["matplotlib"]
+    whole = data["notebooks"]["tiny"]
+    assert whole["wall_time_s"] == stored.metadata["coursekit"]["render"]["wall_time_s"] >= run["wall_time_s"]
+    assert whole["mode"] == "smoke" and whole["threads"] == 2 and whole["device"] == run["device"]
+    assert len(whole["load_average"]) == 2 and all(load >= 0 for load in whole["load_average"])
     figure = data["artifacts"]["tiny/curve.png"]
     assert figure == report.artifacts["tiny/curve.png"] and figure["runs"] == ["toy"]
     assert figure["bytes"] == (generated / "tiny" / "curve.png").stat().st_size and figure["metrics"] == run["metrics"]

@@ -13,7 +13,7 @@ from coursekit.translations.layout import Layout
 from coursekit.translations.repository import Repository
 from i18n_site import LESSON, commit, git, make_site, repo, translate, write
 
-REPO_URL = "https://github.com/gan-course/gan-course"
+REPO_URL = "https://github.com/someone/course"
 ANCHOR = "#diff-" + hashlib.sha256(b"docs/lessons/gan/index.md").hexdigest()
 
 

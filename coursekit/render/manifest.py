@@ -7,7 +7,13 @@ coursekit.results) and written by `coursekit render`:
      "artifacts": {"NOTEBOOK/FILE": {notebook, runs, config, seed, steps, device, torch, versions,
                                      wall_time_s, metrics, mode, git_commit, rendered, bytes}},
      "runs":      {"NOTEBOOK/RUN":  {config, seed, steps, device, torch, versions,
-                                     wall_time_s, metrics, mode, git_commit, rendered}}}
+                                     wall_time_s, metrics, mode, git_commit, rendered}},
+     "notebooks": {"NOTEBOOK":     {mode, git_commit, rendered, wall_time_s, threads, device,
+                                     load_average}}}
+
+A notebook's entry is its whole render: `wall_time_s` from its first cell to its last, on
+`threads` CPU threads, with the machine's 1-minute load average when it started and ended (a
+render on a machine other jobs share takes longer; the load says how much was going on).
 
 An artifact made from one run carries that run's config, seed, steps and metrics; one made from
 several carries a dict of each, keyed by run. Keys are sorted, so a re-render shows as a small diff.
@@ -26,7 +32,7 @@ from coursekit.atomic import write_text_atomic
 GENERATED = Path("assets/generated")  # under docs/
 MANIFEST = GENERATED / "manifest.json"
 FORMAT = "ganlib-render-manifest/1"
-SECTIONS = ("artifacts", "runs")
+SECTIONS = ("artifacts", "runs", "notebooks")
 
 
 class ManifestError(ValueError):
@@ -37,7 +43,7 @@ def read(docs_dir: Path) -> dict:
     """The manifest under `docs_dir`, or an empty one before anything was rendered."""
     path = Path(docs_dir) / MANIFEST
     if not path.is_file():
-        return {"format": FORMAT, "artifacts": {}, "runs": {}}
+        return {"format": FORMAT, **{section: {} for section in SECTIONS}}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -50,10 +56,13 @@ def read(docs_dir: Path) -> dict:
     return data
 
 
-def replace_notebook(docs_dir: Path, notebook: str, artifacts: dict, runs: dict) -> dict:
-    """Replaces every entry of `notebook` by the new ones (keys "NOTEBOOK/..."), keeps all others,
-    and writes the manifest atomically. Returns the new manifest."""
+def replace_notebook(docs_dir: Path, notebook: str, artifacts: dict, runs: dict, render: dict | None = None) -> dict:
+    """Replaces every entry of `notebook` by the new ones (keys "NOTEBOOK/..."), and its render
+    record by `render` when given; keeps all others, and writes the manifest atomically. Returns
+    the new manifest."""
     manifest = read(docs_dir)
+    if render is not None:
+        manifest["notebooks"] = dict(sorted({**manifest["notebooks"], notebook: render}.items()))
     for section, new in (("artifacts", artifacts), ("runs", runs)):
         if any(not key.startswith(f"{notebook}/") for key in new):
             raise ValueError(f"{section} of {notebook} must be keyed '{notebook}/...'")

@@ -95,6 +95,7 @@ def render_notebook(name: str, mode: str, root: Path, *, commit: str | None = No
     staged = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=generated))
     try:
         staged.chmod(0o755)  # mkdtemp makes it private; the published folder must be readable
+        load_before = _load_average()
         with tempfile.TemporaryDirectory(prefix=f"coursekit-render-{name}-") as work:
             execution = run_notebook(nb, decl, values, mode, Path(work), root=root, timeout=timeout,
                                      threads=threads, where=str(path.relative_to(root)))
@@ -106,17 +107,37 @@ def render_notebook(name: str, mode: str, root: Path, *, commit: str | None = No
                                         "bytes": (staged / file).stat().st_size}
                      for file, file_runs in sorted(files.items())}
         runs = {f"{name}/{run}": {**entry, **stamp} for run, entry in runs.items()}
+        # The device as the last run saw it: at the parameters cell, torch may not be imported yet.
+        devices = [entry["device"] for entry in runs.values() if entry.get("device")]
+        render = {**stamp, "wall_time_s": execution.wall_time_s, "threads": threads,
+                  "device": devices[-1] if devices else execution.environment.get("device"),
+                  "load_average": [load_before, _load_average()]}
         stored = execution.notebook
         stored.setdefault("metadata", {})[KEY] = {"render": {"mode": mode, "git_commit": commit,
                                                              "wall_time_s": execution.wall_time_s,
                                                              "parameters": execution.parameters}}
         write_text_atomic(path, nbformat.writes(nbformat.from_dict(stored)) + "\n", overwrite=True)
         _swap_in(staged, generated / name)
-        manifest.replace_notebook(docs, name, artifacts, runs)
+        manifest.replace_notebook(docs, name, artifacts, runs, render)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    log(f"{name}: {len(artifacts)} files in docs/{manifest.GENERATED}/{name}, {execution.wall_time_s:.0f} s")
+    log(f"{name}: {len(artifacts)} files in docs/{manifest.GENERATED}/{name}, {execution.wall_time_s:.0f} s; "
+        f"slowest cells: {_slowest(execution, nb)}")
     return RenderReport(name, mode, execution.wall_time_s, artifacts, runs)
+
+
+def _load_average() -> float | None:
+    """The machine's 1-minute load average, where the system tells it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def _slowest(execution: Execution, nb: dict, count: int = 3) -> str:
+    """"cell 48 (`strong = ...`) 190 s, ..." for the render's log: where the time went."""
+    slowest = sorted(execution.cell_seconds.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{cell_label(nb, index)} {seconds:.0f} s" for index, seconds in slowest)
 
 
 def check_notebook(name: str, root: Path, *, timeout: int = 600, threads: int = 2, settings: dict | None = None,
