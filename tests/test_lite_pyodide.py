@@ -59,6 +59,18 @@ def test_missing_pyodide_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.slow
+def test_the_snapshot_is_made_once_per_wheel_and_needs_node_only_then(wheel, tmp_path, monkeypatch):
+    snapshot = make_snapshot(wheel)  # made with Node, or already cached by a site build
+    assert snapshot.read_bytes()[:2] == b"\x1f\x8b" and snapshot.parent.name == "coursekit"
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no Node from here on
+    assert make_snapshot(wheel) == snapshot
+    other = tmp_path / wheel.name
+    other.write_bytes(wheel.read_bytes() + b"another wheel")
+    with pytest.raises(DemoBuildError, match="node not found: the demo's start-up snapshot is made with Node.js"):
+        make_snapshot(other)
+
+
+@pytest.mark.slow
 def test_pyodide_gives_the_same_numbers_as_cpython(wheel, tmp_path):
     node = shutil.which("node")
     if node is None or not (PYODIDE / "pyodide.mjs").is_file():

@@ -30,6 +30,7 @@ PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_st
 WHEEL_NAME = "ganlib_lite"
 SNAPSHOT_NAME = "pyodide-snapshot.gz"
 SNAPSHOT_SCRIPT = Path(__file__).with_name("snapshot.mjs")
+SNAPSHOTS_KEPT = 3  # in the cache
 
 
 class DemoBuildError(RuntimeError):
@@ -137,9 +138,7 @@ def make_snapshot(wheel: Path, node_modules: Path = ROOT / "node_modules") -> Pa
     if node is None:
         raise DemoBuildError("node not found: the demo's start-up snapshot is made with Node.js, the one `npm ci` uses")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in cache_dir.glob("pyodide-snapshot-*.gz"):  # made from another wheel or Pyodide
-        old.unlink()
-    tmp = cached.with_name(cached.name + ".tmp")
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")  # two builds at once write apart
     result = subprocess.run([node, "--input-type=module", "-", str(pyodide_dir), str(Path(wheel).resolve()), str(tmp)],
                             input=SNAPSHOT_SCRIPT.read_text(encoding="utf-8"), capture_output=True, text=True,
                             timeout=600)
@@ -148,6 +147,10 @@ def make_snapshot(wheel: Path, node_modules: Path = ROOT / "node_modules") -> Pa
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise DemoBuildError(f"making the Pyodide start-up snapshot with {node} failed: {tail[0]}")
     os.replace(tmp, cached)
+    # Keep the newest few (another checkout's wheel may come back), not one per edit of ganlib.lite.
+    made = sorted(cache_dir.glob("pyodide-snapshot-*.gz"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in made[SNAPSHOTS_KEPT:]:
+        old.unlink(missing_ok=True)
     return cached
 
 
