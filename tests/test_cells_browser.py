@@ -27,6 +27,11 @@ def painted_pixels(canvas) -> int:
         let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 && d[i + 2] > 150) n++; return n; }""")
 
 
+def red_pixels(canvas) -> int:
+    return canvas.evaluate("""c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 180 && d[i + 1] < 90 && d[i + 2] < 90) n++; return n; }""")
+
+
 @pytest.mark.parametrize("lang", ["en", "de", "sl"])
 def test_a_block_runs_prints_plots_fails_and_resets_in_the_page_language(page, site_url, lang):
     strings = STRINGS.strings(lang)
@@ -137,6 +142,14 @@ def test_the_first_look_notebook_runs_cell_by_cell_in_its_page(page, site_url, b
     assert stored_output.is_hidden()
     cells.nth(3).locator(".ck-cell-reset").click()
     assert stored_output.is_visible()
+
+    plot_cell = cells.nth(4)  # matplotlib's picture in Jupyter; the page has none, so ganlib.lite's figure
+    plot_cell.locator(".ck-cell-run").click()
+    assert wait_for(plot_cell, "done", "error") == "done", plot_cell.inner_text()
+    canvas = plot_cell.locator("canvas.ck-cell-plot")
+    assert canvas.get_attribute("aria-label").startswith("An untrained generator")
+    assert red_pixels(canvas) > 100  # the generated points
+    assert "matplotlib" not in plot_cell.locator(".ck-cell-output").inner_text()
 
     cells.nth(1).locator("textarea").fill("while True:\n    pass")
     cells.nth(1).locator(".ck-cell-run").click()

@@ -33,6 +33,7 @@ def test_demo_trains_with_arrows_and_steps_one_phase_at_a_time(page, site_url):
     page.wait_for_function(f"() => Number({STATE}.step) >= 30 && {STATE}.arrows", timeout=60_000)
     assert start.inner_text() == ui("en", "pause")
     assert any(url.endswith("/assets/pyodide/pyodide.asm.wasm") for url in requested)
+    assert _dataset(page, "fromSnapshot") == "true"  # Python started from the build's snapshot
     assert math.isfinite(float(_dataset(page, "lossD"))) and math.isfinite(float(_dataset(page, "lossG")))
     assert 0 <= int(_dataset(page, "modesCovered")) <= int(_dataset(page, "modes")) == 8
     assert float(_dataset(page, "stepsPerS")) > 0 and 0 <= float(_dataset(page, "js")) <= 1

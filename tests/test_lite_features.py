@@ -60,7 +60,7 @@ def test_arrows_point_down_the_generator_loss_at_each_point(loss):
     trainer = GanTrainer(small(seed=4, loss=loss))
     trainer.run(5)
     arrows = trainer.generator_arrows(6)
-    assert len(arrows) == 24
+    assert len(arrows) == 24 and trainer.generator_arrows(6, trainer.generated()) == arrows  # the snapshot's way
     eps = 1e-6
     for k in range(6):
         x, y, dx, dy = arrows[4 * k:4 * k + 4]
@@ -176,11 +176,30 @@ def test_figures_are_plain_data_with_gaps_for_non_finite_values(capsys):
     assert shown == [fig.to_dict()]
 
 
+def test_a_figure_may_fix_its_axes_colour_its_series_and_shade_a_grid(capsys):
+    fig = plot.Figure("step", xlim=(-2, 2), ylim=[0, 1.5], equal=True)
+    fig.scatter([[0, 1]], color="grey").line([0, 1, float("nan"), 2, 3], [0, 1, 0, 1, 1], color="#000")
+    fig.shade([0, 1, 2], [10, 20], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], label="D(x)")
+    data = json.loads(fig.to_json())
+    assert data["xlim"] == [-2.0, 2.0] and data["ylim"] == [0.0, 1.5]
+    assert [s.get("color") for s in data["series"]] == ["grey", "#000", None]
+    assert data["series"][1]["x"][2] is None  # the pen lifts between the two segments
+    assert data["series"][2] == {"kind": "shade", "label": "D(x)", "x": [0.0, 1.0, 2.0], "y": [10.0, 20.0],
+                                 "z": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}
+    assert "xlim" not in plot.Figure().to_dict()  # unset: the page fits the axes to the data
+    fig.show()  # no page: the summary counts the shaded grid's values too
+    assert capsys.readouterr().out == "[figure 'step': 3 series, 12 points]\n"
+    assert plot.Figure("t").shade([0, 1], [0], [[1, 2]]).to_dict()["series"][0]["z"] == [1.0, 2.0]
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda f: f.line([1, 2], [1]), "line\\(\\): 2 x values but 1 y values"),
     (lambda f: f.scatter([[1, 2, 3]]), "each point must be a pair"),
     (lambda f: f.line(["a"]), "y\\[0\\] is 'a', not a number"),
     (lambda f: f.line(range(plot.MAX_POINTS + 1)), "at most 20000 points"),
+    (lambda f: f.shade([0, 1], [0, 1], [[1, 2], [3]]), "values must be 2 rows \\(one per y\\) of 2"),
+    (lambda f: f.shade(range(200), range(101), [[0.5] * 200] * 101), "at most 20000 points"),
+    (lambda f: plot.Figure(xlim=(1, 0)), "xlim must be \\(low, high\\) with low < high"),
 ])
 def test_bad_figure_data_is_a_clear_error(call, message):
     with pytest.raises((ValueError, TypeError), match=message):

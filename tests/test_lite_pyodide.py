@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from coursekit.demo.build import PYODIDE_CORE, build_lite_wheel, copy_pyodide_runtime, DemoBuildError, wheel_filename
+from coursekit.demo.build import (PYODIDE_CORE, DemoBuildError, build_lite_wheel, copy_pyodide_runtime, make_snapshot,
+                                  wheel_filename)
 from ganlib.lite.session import reference_run
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -55,6 +56,18 @@ def test_wheel_runs_on_the_standard_library_alone(wheel, tmp_path):
 def test_missing_pyodide_is_a_clear_error(tmp_path):
     with pytest.raises(DemoBuildError, match="run `npm ci`"):
         copy_pyodide_runtime(tmp_path / "out", node_modules=tmp_path)
+
+
+@pytest.mark.slow
+def test_the_snapshot_is_made_once_per_wheel_and_needs_node_only_then(wheel, tmp_path, monkeypatch):
+    snapshot = make_snapshot(wheel)  # made with Node, or already cached by a site build
+    assert snapshot.read_bytes()[:2] == b"\x1f\x8b" and snapshot.parent.name == "coursekit"
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no Node from here on
+    assert make_snapshot(wheel) == snapshot
+    other = tmp_path / wheel.name
+    other.write_bytes(wheel.read_bytes() + b"another wheel")
+    with pytest.raises(DemoBuildError, match="node not found: the demo's start-up snapshot is made with Node.js"):
+        make_snapshot(other)
 
 
 @pytest.mark.slow
@@ -114,6 +127,7 @@ result = {
 
 @pytest.mark.slow
 def test_pyodide_gives_the_same_numbers_for_the_pages_features(wheel, tmp_path):
+    """Started from the snapshot the site ships, as the pages' worker starts (the test above starts afresh)."""
     node = shutil.which("node")
     if node is None or not (PYODIDE / "pyodide.mjs").is_file():
         pytest.fail("needs node and node_modules/pyodide: run `npm ci`")
@@ -122,10 +136,15 @@ def test_pyodide_gives_the_same_numbers_for_the_pages_features(wheel, tmp_path):
     script = tmp_path / "features.py"
     script.write_text(FEATURES_SCRIPT, encoding="utf-8")
     result = subprocess.run([node, str(RUNNER), str(runtime), str(wheel), "--script", str(script)],
-                            capture_output=True, text=True, timeout=120, env=dict(os.environ, NODE_NO_WARNINGS="1"))
+                            capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, NODE_NO_WARNINGS="1", PYODIDE_SNAPSHOT=str(make_snapshot(wheel))))
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["python"].startswith("3.14")
+    # Python came up with ganlib.lite imported and the default networks' kernels compiled, and
+    # nothing of the machine that made the snapshot in its environment (no "_": the script's path).
+    assert {"ganlib.lite.session", "ganlib.lite.cell"} <= set(out["snapshot"]["modules"])
+    assert out["snapshot"]["kernels"] >= 4 and "_" not in out["snapshot"]["environ"]
     namespace: dict = {}
     exec(FEATURES_SCRIPT, namespace)
     cpython = json.loads(json.dumps(namespace["result"]))

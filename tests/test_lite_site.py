@@ -69,9 +69,10 @@ def test_built_demo_page_and_its_files(built_site: Path, lang):
     assert f">{DEMO_STRINGS.table[lang]['start']}<" in html
     data = json.loads(re.search(r'class="ck-demo-data">(.*?)</script>', html).group(1))
     page_url = f"http://site/{lang_prefix(lang)}demo/"
-    for relative in (data["worker"], data["wheel"]):
+    for relative in (data["worker"], data["wheel"], data["snapshot"]):
         path = urljoin(page_url, relative).removeprefix("http://site/")
         assert (built_site / path).is_file(), f"{lang}: {relative} -> {path} is missing"
+    assert (built_site / "assets/demo/pyodide-snapshot.gz").read_bytes()[:2] == b"\x1f\x8b"  # gzip
     for name in PYODIDE_CORE:
         assert (built_site / "assets" / "pyodide" / name).is_file()
     for site_path, _ in DEMO_ASSETS:

@@ -3,7 +3,8 @@
 Builds the site (or takes a built one with --site), serves it on loopback and, in a fresh browser
 for every measurement (so nothing is cached), measures per repeat:
 - the 2-D demo: open the demo page, press Start, sample the widget's data attributes every
-  100 ms. "ready": seconds from Start until Pyodide and the wheel are loaded and training begins;
+  100 ms. "ready": seconds from Start until Pyodide (from the site's start-up snapshot, see
+  coursekit.demo.build) and the wheel are loaded and training begins;
   "steps/s": training steps per second at batch 64 with the default networks and the default
   view (D's verdict and the generator's arrows drawn), over a 10 s window that starts 3 s into
   training; "ring 7/8": seconds of training until the ring preset covers at least 7 of 8 modes;
@@ -130,7 +131,8 @@ def measure_demo(playwright, chromium: str, url: str, limit_s: float) -> dict:
             }}""", timeout=int((limit_s + 60) * 1000), polling=250)
         samples = page.evaluate("() => window.__ckSamples")
         load_ms = page.eval_on_selector(".ck-demo", "el => Number(el.dataset.loadMs)")
-        return summarise(samples, started, load_ms) | {"chromium": version}
+        from_snapshot = page.eval_on_selector(".ck-demo", "el => el.dataset.fromSnapshot === 'true'")
+        return summarise(samples, started, load_ms) | {"chromium": version, "from_snapshot": from_snapshot}
 
 
 def summarise(samples: list, started_ms: float, load_ms: float) -> dict:
@@ -210,8 +212,10 @@ def table(runs: list[dict], chromium: str) -> str:
         lines.append(f"| Browser steps/s ÷ Node baseline | {statistics.median(ratio):.2f} | "
                      f"{', '.join(f'{v:.2f}' for v in ratio)} | | |")
     lines.append("")
+    snapshots = sum(bool(r.get("from_snapshot")) for r in runs)
     lines.append(f"Machine: {machine()}; headless Chromium {chromium}; {len(runs)} runs, a fresh browser for each "
-                 f"measurement. Lesson page weight counted twice, {IDLE_S:g} s apart, before any Run.")
+                 f"measurement. Lesson page weight counted twice, {IDLE_S:g} s apart, before any Run. Python "
+                 f"started from the site's snapshot in {snapshots} of {len(runs)} runs (the Node baseline starts afresh).")
     return "\n".join(lines)
 
 

@@ -4,7 +4,10 @@ Layout written into the site:
 - `assets/pyodide/`: the core files Pyodide needs to boot, copied from node_modules (`npm ci`),
   so the page asks no other origin for anything;
 - `assets/demo/<wheel>`: ganlib.lite as a `py3-none-any` wheel, loaded into Pyodide (the page
-  names it: see `wheel_filename` and coursekit.demo.widget).
+  names it: see `wheel_filename` and coursekit.demo.widget);
+- `assets/demo/pyodide-snapshot.gz`: Pyodide's memory with Python initialised and ganlib.lite
+  imported (see snapshot.mjs), from which the worker starts several times faster than from
+  scratch. It is made with Node, once per wheel and Pyodide, and kept in node_modules/.cache/.
 
 `pyodide build` would download a cross-build environment even for pure Python, so the wheel is
 built with setuptools from a staging folder that holds only `ganlib/__init__.py` and
@@ -12,6 +15,7 @@ built with setuptools from a staging folder that holds only `ganlib/__init__.py`
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # shipped by the npm package and the demo needs none of them.
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 WHEEL_NAME = "ganlib_lite"
+SNAPSHOT_NAME = "pyodide-snapshot.gz"
+SNAPSHOT_SCRIPT = Path(__file__).with_name("snapshot.mjs")
+SNAPSHOTS_KEPT = 3  # in the cache
 
 
 class DemoBuildError(RuntimeError):
@@ -110,11 +117,53 @@ def copy_pyodide_runtime(dest_dir: Path, node_modules: Path = ROOT / "node_modul
         os.replace(tmp, dest)
 
 
+def _snapshot_key(wheel: Path, pyodide_dir: Path) -> str:
+    """What a snapshot depends on: the script that makes it, the wheel and Pyodide's files."""
+    digest = hashlib.sha256()
+    for path in (SNAPSHOT_SCRIPT, wheel, *(pyodide_dir / name for name in PYODIDE_CORE)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def make_snapshot(wheel: Path, node_modules: Path = ROOT / "node_modules") -> Path:
+    """The worker's start-up snapshot for `wheel` (see snapshot.mjs), from the cache in
+    node_modules/.cache/coursekit/ or made with Node (a few seconds) and cached; returns its path."""
+    node_modules = Path(node_modules)
+    pyodide_dir = (node_modules / "pyodide").resolve()
+    cache_dir = node_modules / ".cache" / "coursekit"
+    cached = cache_dir / f"pyodide-snapshot-{_snapshot_key(wheel, pyodide_dir)}.gz"
+    if cached.is_file():
+        return cached
+    node = shutil.which("node")
+    if node is None:
+        raise DemoBuildError("node not found: the demo's start-up snapshot is made with Node.js, the one `npm ci` uses")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")  # two builds at once write apart
+    result = subprocess.run([node, "--input-type=module", "-", str(pyodide_dir), str(Path(wheel).resolve()), str(tmp)],
+                            input=SNAPSHOT_SCRIPT.read_text(encoding="utf-8"), capture_output=True, text=True,
+                            timeout=600)
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise DemoBuildError(f"making the Pyodide start-up snapshot with {node} failed: {tail[0]}")
+    os.replace(tmp, cached)
+    # Keep the newest few (another checkout's wheel may come back), not one per edit of ganlib.lite.
+    made = sorted(cache_dir.glob("pyodide-snapshot-*.gz"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in made[SNAPSHOTS_KEPT:]:
+        old.unlink(missing_ok=True)
+    return cached
+
+
 def write_demo_assets(site_dir: Path, node_modules: Path = ROOT / "node_modules") -> Path:
-    """Pyodide and the ganlib.lite wheel into a built site; returns the wheel's path."""
+    """Pyodide, the ganlib.lite wheel and the start-up snapshot into a built site; returns the wheel's path."""
     site_dir = Path(site_dir)
     copy_pyodide_runtime(site_dir / "assets" / "pyodide", node_modules)
     demo_dir = site_dir / "assets" / "demo"
     for old in demo_dir.glob(f"{WHEEL_NAME}-*.whl"):
         old.unlink()
-    return build_lite_wheel(demo_dir)
+    wheel = build_lite_wheel(demo_dir)
+    snapshot = make_snapshot(wheel, node_modules)
+    tmp = demo_dir / (SNAPSHOT_NAME + ".tmp")
+    shutil.copyfile(snapshot, tmp)
+    os.replace(tmp, demo_dir / SNAPSHOT_NAME)
+    return wheel

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import json
 
-from coursekit.demo.build import wheel_filename
+from coursekit.demo.build import SNAPSHOT_NAME, wheel_filename
 
 
 def esc(text: str) -> str:
@@ -24,6 +24,8 @@ def base_url(assets_url: str) -> str:
 
 
 def python_urls(assets_url: str) -> dict[str, str]:
-    """Where a widget's page finds the Python worker and the ganlib.lite wheel (relative URLs)."""
+    """Where a widget's page finds the Python worker, the ganlib.lite wheel and the worker's
+    start-up snapshot (relative URLs)."""
     base = base_url(assets_url)
-    return {"worker": f"{base}demo/worker.mjs", "wheel": f"{base}demo/{wheel_filename()}"}
+    return {"worker": f"{base}demo/worker.mjs", "wheel": f"{base}demo/{wheel_filename()}",
+            "snapshot": f"{base}demo/{SNAPSHOT_NAME}"}

@@ -53,7 +53,7 @@ class Session:
         if options.get("heatmap"):
             snap["heatmap"] = trainer.decision_map(int(options["heatmap"]))
         if options.get("arrows"):
-            snap["arrows"] = trainer.generator_arrows(int(options["arrows"]))
+            snap["arrows"] = trainer.generator_arrows(int(options["arrows"]), points)
         if options.get("manifold"):
             snap["manifold"] = trainer.manifold(int(options["manifold"]))
         return json.dumps(snap)

@@ -240,11 +240,11 @@ class GanTrainer:
                 for j in range(resolution) for i in range(resolution)]
         return [verdict(row[0], self.config.loss) for row in self.D(grid)]
 
-    def generator_arrows(self, n: int) -> list[float]:
+    def generator_arrows(self, n: int, generated: list[list[float]] | None = None) -> list[float]:
         """Where D's verdict pushes the first `n` display points: flat [x, y, dx, dy, ...], with
         (dx, dy) = minus the gradient of G's loss with respect to the point (per point, not
-        averaged over a batch)."""
-        points = self.G(self.eval_noise[:n])
+        averaged over a batch). `generated`: what `generated()` returned, if at hand."""
+        points = self.G(self.eval_noise[:n]) if generated is None else generated[:n]
         outputs, d_inputs = self.D.forward(points)
         _, slopes = g_loss_and_grad([row[0] for row in outputs], self.config.loss)
         _, grads = self.D.backward(d_inputs, [[s] for s in slopes], param_grads=False, input_grad=True)

@@ -3,15 +3,25 @@
 //        node tests/js/lite_pyodide.mjs PYODIDE_DIR WHEEL --script FILE
 // Prints {"load_s", "python", "run": reference_run(...)}, or with --bench the steps per second,
 // or with --script the value the script leaves in `result` (tests run the same file in CPython).
+// With PYODIDE_SNAPSHOT=FILE (the site's gzipped start-up snapshot) Pyodide starts from it, as the
+// site's worker does, and the output adds "snapshot": what Python held before the wheel was unpacked.
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
 const [pyodideDir, wheel, ...rest] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
+const snapshotFile = process.env.PYODIDE_SNAPSHOT;
 const started = performance.now();
-const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep });
+const pyodide = await loadPyodide(snapshotFile
+  ? { indexURL: pyodideDir + path.sep, _loadSnapshot: gunzipSync(readFileSync(snapshotFile)) }
+  : { indexURL: pyodideDir + path.sep });
 const loadSeconds = (performance.now() - started) / 1000;
+const snapshot = snapshotFile && JSON.parse(pyodide.runPython(`
+import json, os, sys
+json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("ganlib")), "environ": sorted(os.environ),
+            "kernels": sys.modules["ganlib.lite.kernels"].forward_kernel.cache_info().currsize})`));
 pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 let out;
 if (rest[0] === "--script") {
@@ -41,4 +51,5 @@ json.dumps(result)
 }
 const result = JSON.parse(out);
 result.load_s = loadSeconds;
+if (snapshot) result.snapshot = snapshot;
 console.log(JSON.stringify(result));

@@ -5,9 +5,10 @@
 const workers = new Map(); // worker URL -> PythonWorker: one per page, whatever uses it
 
 export class PythonWorker {
-  constructor(workerUrl, wheelUrl) {
+  constructor(workerUrl, wheelUrl, snapshotUrl) {
     this.workerUrl = workerUrl;
     this.wheelUrl = wheelUrl;
+    this.snapshotUrl = snapshotUrl;
     this.worker = null;
     this.listeners = new Set();
     this.loadSeconds = null;
@@ -26,7 +27,7 @@ export class PythonWorker {
         event.preventDefault();
         this.emit({ type: "error", client: "*", message: event.message || "the worker failed to start" });
       };
-      this.worker.postMessage({ type: "boot", wheel: this.wheelUrl });
+      this.worker.postMessage({ type: "boot", wheel: this.wheelUrl, snapshot: this.snapshotUrl });
     }
     return this.worker;
   }
@@ -56,7 +57,8 @@ export class PythonWorker {
 export function pythonWorker(data) {
   const workerUrl = new URL(data.worker, document.baseURI).href;
   if (!workers.has(workerUrl)) {
-    workers.set(workerUrl, new PythonWorker(workerUrl, new URL(data.wheel, document.baseURI).href));
+    const url = (path) => (path ? new URL(path, document.baseURI).href : null);
+    workers.set(workerUrl, new PythonWorker(workerUrl, url(data.wheel), url(data.snapshot)));
   }
   return workers.get(workerUrl);
 }

@@ -294,6 +294,7 @@ class Demo {
       case "ready":
         if (this.state !== "loading") break;
         this.root.dataset.loadMs = String(Math.round(performance.now() - this.loadStarted));
+        this.root.dataset.fromSnapshot = String(message.fromSnapshot);
         this.setState(this.next, format(this.s.status_ready, { seconds: formatNumber(this.lang, message.loadSeconds, { maximumFractionDigits: 1 }) }) +
           " " + (this.next === "running" ? this.s.status_running : this.s.status_paused));
         if (this.next === "running") this.startLoop();

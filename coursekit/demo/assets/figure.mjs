@@ -1,7 +1,10 @@
 /* Line and scatter charts on a canvas, from the plain data of ganlib.lite.plot.Figure:
- *   {title, xlabel, ylabel, ylog, equal, series: [{kind: "line" | "scatter", label, x, y}]}
- * The widgets add a few optional keys: per series `color`, `dash` and `width`; for the figure
- * `xlim`, `ylim` ([low, high]), `guides` (dashed horizontal lines: [{y}]) and `legend`, the
+ *   {title, xlabel, ylabel, ylog, equal, xlim, ylim, series: [{kind: "line" | "scatter", label, x, y, color}
+ *                                                       | {kind: "shade", label, x, y, z}]}
+ * A "shade" series is a grid of values (z, row by row over y), drawn behind the others from blue
+ * (its lowest value) through white to orange (its highest), as the demo draws D's verdict.
+ * The widgets add a few optional keys: per series `dash` and `width`; for the figure
+ * `guides` (dashed horizontal lines: [{y}]) and `legend`, the
  * legend's place ("top-right", the default; "top-left", "middle-right", "bottom-left", "bottom-right").
  * Tick labels are written as the page's language writes numbers.
  */
@@ -11,6 +14,32 @@ export const PALETTE = ["#1e88e5", "#c2185b", "#43a047", "#ef6c00", "#6d4c41", "
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const INK = "#333";
 const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+const SHADE_HIGH = [245, 124, 0], SHADE_LOW = [30, 136, 229]; // "real" and "fake", as in the demo
+
+function shadeColor(v) {
+  const [r, g, b] = v >= 0.5 ? SHADE_HIGH : SHADE_LOW;
+  return `rgba(${r}, ${g}, ${b}, ${(0.6 * Math.abs(v - 0.5) * 2).toFixed(3)})`;
+}
+
+/* One rectangle per grid value, each as wide as the spacing of the grid's x and y values. */
+function drawShade(ctx, s, px, py) {
+  const nx = s.x.length, ny = s.y.length;
+  const [low, high] = extent(finite(s.z, false), [0, 1]);
+  const half = (values, n) => (n > 1 ? (values[n - 1] - values[0]) / (n - 1) / 2 : 0.5);
+  const hx = half(s.x, nx), hy = half(s.y, ny);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const v = s.z[j * nx + i];
+      if (v === null) continue;
+      // Whole pixels: neighbouring cells then meet exactly, with no seam and no overlap.
+      const left = Math.round(px(s.x[i] - hx)), right = Math.round(px(s.x[i] + hx));
+      const top = Math.round(py(s.y[j] + hy)), bottom = Math.round(py(s.y[j] - hy));
+      ctx.fillStyle = shadeColor((v - low) / (high - low));
+      ctx.fillRect(left, top, right - left, bottom - top);
+    }
+  }
+}
 
 function finite(values, positive) {
   return values.filter((v) => v !== null && Number.isFinite(v) && (!positive || v > 0));
@@ -110,6 +139,7 @@ export function drawFigure(canvas, figure, lang) {
   ctx.beginPath();
   ctx.rect(pad.left, pad.top, plotW, plotH);
   ctx.clip();
+  series.filter((s) => s.kind === "shade").forEach((s) => drawShade(ctx, s, px, py));
   for (const guide of figure.guides || []) {
     ctx.strokeStyle = "rgba(0, 0, 0, 0.35)";
     ctx.setLineDash([4, 4]);
@@ -119,6 +149,7 @@ export function drawFigure(canvas, figure, lang) {
   series.forEach((s, k) => {
     const color = s.color || PALETTE[k % PALETTE.length];
     const usable = (i) => s.x[i] !== null && s.y[i] !== null && (!figure.ylog || s.y[i] > 0);
+    if (s.kind === "shade") return;
     if (s.kind === "scatter") {
       ctx.fillStyle = color;
       ctx.beginPath();
@@ -162,7 +193,10 @@ export function drawFigure(canvas, figure, lang) {
     labelled.forEach(([s, k], row) => {
       const y = top + 9 + row * 16;
       ctx.fillStyle = ctx.strokeStyle = s.color || PALETTE[k % PALETTE.length];
-      if (s.kind === "scatter") { ctx.beginPath(); ctx.arc(left + 12, y, 3, 0, 2 * Math.PI); ctx.fill(); }
+      if (s.kind === "shade") {
+        ctx.fillStyle = shadeColor(0); ctx.fillRect(left + 4, y - 5, 8, 10);
+        ctx.fillStyle = shadeColor(1); ctx.fillRect(left + 12, y - 5, 8, 10);
+      } else if (s.kind === "scatter") { ctx.beginPath(); ctx.arc(left + 12, y, 3, 0, 2 * Math.PI); ctx.fill(); }
       else {
         ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
         ctx.beginPath(); ctx.moveTo(left + 4, y); ctx.lineTo(left + 20, y); ctx.stroke(); ctx.setLineDash([]);

@@ -6,14 +6,18 @@
  * next to this file's folder), never from another origin. One page has one worker; a code block
  * that runs too long is stopped by ending the worker (client.mjs), which no Python can ignore.
  *
+ * Python starts from a snapshot of Pyodide's memory taken at build time, with ganlib.lite already
+ * imported (coursekit/demo/snapshot.mjs): that skips Python's own initialisation, most of
+ * Pyodide's start-up. Without one (or where the browser cannot unzip it) Pyodide starts afresh.
+ *
  * Page -> worker:
- *   {type: "boot", wheel}                                       (client.mjs sends it first)
+ *   {type: "boot", wheel, snapshot?}                            (client.mjs sends it first)
  *   {type: "train.start" | "train.reset", settings, display}  {type: "train.pause" | "train.resume"}
  *   {type: "train.update", changes}  {type: "train.view", display}  {type: "train.phase", phase: "d" | "g"}
  *   {type: "saturation.start", settings}  {type: "saturation.stop"}
  *   {type: "cell.run", id, code, name?, scope?}   (a scope's runs share one namespace: a notebook's cells)
  * Worker -> page:
- *   {type: "ready", loadSeconds}  {type: "error", client, message}
+ *   {type: "ready", loadSeconds, fromSnapshot}  {type: "error", client, message}
  *   {type: "train.target", target}  {type: "train.stats", rows, stepsPerSecond}
  *   {type: "train.phase", result}  {type: "train.snapshot", snapshot}
  *   {type: "saturation.rows", rows}          (rows: SaturationSession.advance, with "done")
@@ -46,21 +50,50 @@ function lastLine(error) {
   return lines[lines.length - 1];
 }
 
-function boot(wheel) {
+async function download(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/* The snapshot's bytes, or null when there is none to use. "no-cache": the browser asks the
+ * server whether its copy is current, so a snapshot never outlives the wheel it was made from. */
+async function snapshotBytes(url) {
+  if (!url || typeof DecompressionStream === "undefined") return null;
+  try {
+    const bytes = await download(url, { cache: "no-cache" });
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // a server that unzipped it already
+    const unzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(unzipped).arrayBuffer());
+  } catch (error) {
+    console.warn(`starting Python without its snapshot: ${error}`);
+    return null;
+  }
+}
+
+function boot(wheel, snapshot) {
   if (!booting) {
     booting = (async () => {
       const started = performance.now();
-      // The wheel downloads while Pyodide starts.
-      const wheelBytes = fetch(wheel).then((response) => {
-        if (!response.ok) throw new Error(`${wheel}: HTTP ${response.status}`);
-        return response.arrayBuffer();
-      });
-      pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href });
-      pyodide.unpackArchive(new Uint8Array(await wheelBytes), "wheel");
+      const indexURL = new URL("../pyodide/", import.meta.url).href;
+      // The wheel and the snapshot download while Pyodide's own files do.
+      const wheelBytes = download(wheel);
+      let memory = await snapshotBytes(snapshot);
+      try {
+        pyodide = await loadPyodide(memory ? { indexURL, _loadSnapshot: memory } : { indexURL });
+      } catch (error) {
+        if (!memory) throw error;
+        console.warn(`the snapshot did not start, so Python starts afresh: ${error}`);
+        memory = null;
+        pyodide = await loadPyodide({ indexURL });
+      }
+      // The snapshot holds the imported modules but not their files, which tracebacks and
+      // inspect.getsource() read: unpack the wheel either way.
+      pyodide.unpackArchive(await wheelBytes, "wheel");
       const session = pyodide.pyimport("ganlib.lite.session");
       lite = { Session: session.Session, SaturationSession: session.SaturationSession,
                runCell: pyodide.pyimport("ganlib.lite.cell").run };
-      postMessage({ type: "ready", loadSeconds: (performance.now() - started) / 1000 });
+      postMessage({ type: "ready", loadSeconds: (performance.now() - started) / 1000, fromSnapshot: Boolean(memory) });
     })();
   }
   return booting;
@@ -200,7 +233,7 @@ onmessage = async (event) => {
   const message = event.data;
   const client = message.type.split(".")[0];
   try {
-    if (message.type === "boot") return void (await boot(message.wheel));
+    if (message.type === "boot") return void (await boot(message.wheel, message.snapshot));
     await booting; // every other message waits until Python is ready
     if (client === "train") train.handle(message);
     else if (client === "saturation") saturation.handle(message);
