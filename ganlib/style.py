@@ -365,7 +365,10 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
             else:
                 x = _resize(x, size)
             previous_content = content_l
-            x = x.to(device).contiguous(memory_format=memory_format)
+            # The image itself stays NCHW: L-BFGS views its gradient as one flat vector, and with 3
+            # channels the layout gains nothing; the network's channels_last weights set the layout
+            # of every activation after the first convolution.
+            x = x.to(device).contiguous()
             final = level == len(sizes) - 1
             steps = cfg.steps if final or cfg.coarse_steps is None else cfg.coarse_steps
             if steps:
