@@ -32,7 +32,7 @@ from torch import nn
 
 from ganlib import images
 from ganlib.cliargs import UsageError, count, positive_int
-from ganlib.runinfo import describe_device, synchronize, versions
+from ganlib.runinfo import describe_device, fast_bf16, synchronize, versions
 from ganlib.features import FEATURES, FeatureNet, build_features
 from ganlib.style import StopOptimization, StyleConfig, StyleObjective, prepare_images, resolve_device, run_style_transfer
 
@@ -286,8 +286,11 @@ def _warm_up(net, content, style, cfg, steps):
 
 def _describe(cfg: StyleConfig, device: torch.device) -> str:
     parts = [f"{len(_levels(torch.empty(1, 3, cfg.size, cfg.size), cfg))}-level pyramid", "L-BFGS with a range penalty instead of clamping"]
-    if device.type == "cuda":
-        parts += ["bf16 autocast", "channels_last"]
+    bf16 = fast_bf16(device) if cfg.bf16 is None else cfg.bf16
+    if bf16:
+        parts.append("bf16 autocast")
+    if (device.type == "cuda" or bf16) if cfg.channels_last is None else cfg.channels_last:
+        parts.append("channels_last")
     return ", ".join(parts)
 
 

