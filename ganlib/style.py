@@ -436,9 +436,17 @@ def _optimize(x: torch.Tensor, objective: StyleObjective, steps: int, level: int
             # The strong Wolfe line search: with fixed unit steps, L-BFGS sometimes overshoots
             # by orders of magnitude on the coarse levels (the loss spikes to 1e7 and back) and
             # wastes those evaluations; at the same evaluation budget it ends no worse.
-            opt = torch.optim.LBFGS([x], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
-                                    tolerance_grad=0.0, tolerance_change=0.0, line_search_fn="strong_wolfe")
-            opt.step(closure)
+            while evals < steps:
+                before = evals
+                opt = torch.optim.LBFGS([x], lr=1.0, max_iter=steps - evals, max_eval=steps - evals, history_size=50,
+                                        tolerance_grad=0.0, tolerance_change=0.0, line_search_fn="strong_wolfe")
+                opt.step(closure)
+                if objective.autocast_dtype is None or evals == before:
+                    break
+                # L-BFGS stopped short of its budget: in bf16 the rounding of the features now hides
+                # any further descent (the line search finds no step that lowers the loss). The rest
+                # of the level runs in float32, which can still go lower.
+                objective.autocast_dtype = None
         else:
             opt = torch.optim.Adam([x], lr=cfg.lr)
             for _ in range(steps):
