@@ -73,7 +73,7 @@ class StyleConfig:
     seed: int = 0
     device: str = "auto"  # auto (CUDA when there is one), cpu, cuda, cuda:1, ...
     bf16: bool | None = None  # None: where bf16 is fast (CUDA, CPUs with AMX; ganlib.runinfo.fast_bf16)
-    channels_last: bool | None = None  # None: on CUDA
+    channels_last: bool | None = None  # None: on CUDA, and wherever bf16 is used
 
     def validate(self) -> None:
         """Raise StyleConfigError for the first impossible value, named as `ganlib style`'s option
@@ -324,7 +324,8 @@ def run_style_transfer(content: torch.Tensor, style: torch.Tensor, cfg: StyleCon
     device = resolve_device(cfg.device)
     on_cuda = device.type == "cuda"
     bf16 = fast_bf16(device) if cfg.bf16 is None else cfg.bf16
-    channels_last = on_cuda if cfg.channels_last is None else cfg.channels_last
+    # oneDNN's bf16 convolutions on AMX, like cuDNN's, run fastest on channels_last activations.
+    channels_last = (on_cuda or bf16) if cfg.channels_last is None else cfg.channels_last
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     if on_cuda:
         torch.backends.cudnn.benchmark = True  # a handful of image sizes, each run hundreds of times
@@ -435,9 +436,17 @@ def _optimize(x: torch.Tensor, objective: StyleObjective, steps: int, level: int
             # The strong Wolfe line search: with fixed unit steps, L-BFGS sometimes overshoots
             # by orders of magnitude on the coarse levels (the loss spikes to 1e7 and back) and
             # wastes those evaluations; at the same evaluation budget it ends no worse.
-            opt = torch.optim.LBFGS([x], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
-                                    tolerance_grad=0.0, tolerance_change=0.0, line_search_fn="strong_wolfe")
-            opt.step(closure)
+            while evals < steps:
+                before = evals
+                opt = torch.optim.LBFGS([x], lr=1.0, max_iter=steps - evals, max_eval=steps - evals, history_size=50,
+                                        tolerance_grad=0.0, tolerance_change=0.0, line_search_fn="strong_wolfe")
+                opt.step(closure)
+                if objective.autocast_dtype is None or evals == before:
+                    break
+                # L-BFGS stopped short of its budget: in bf16 the rounding of the features now hides
+                # any further descent (the line search finds no step that lowers the loss). The rest
+                # of the level runs in float32, which can still go lower.
+                objective.autocast_dtype = None
         else:
             opt = torch.optim.Adam([x], lr=cfg.lr)
             for _ in range(steps):
