@@ -52,6 +52,7 @@ from coursekit.quiz.legacy import redirect_pages
 from coursekit.repo_links import RepoLinks
 from coursekit.site import Site, Watch, collect, untranslated
 from coursekit.static_files import CopyOnce
+from coursekit.theme_files import list_visible_files_only
 from coursekit.translations.findings import ERROR, FindingsError
 from coursekit.translations.git import History
 from coursekit.translations.layout import Layout
@@ -96,6 +97,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             raise PluginError("coursekit needs the mkdocs-static-i18n plugin ('i18n') in mkdocs.yml")
         if "mkdocs-jupyter" in config.plugins:
             raise PluginError("coursekit makes the notebook pages itself: remove the mkdocs-jupyter plugin from mkdocs.yml")
+        list_visible_files_only(config.theme)  # a faster theme listing (coursekit.theme_files)
         root = Path(config.config_file_path).parent
         self.layout = Layout.from_options(root, self.i18n.config.languages, dict(self.config), config.docs_dir)
         if self.history is None or self.history.root != self.layout.root:
