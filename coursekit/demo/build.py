@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+WHEEL_CACHE = ROOT / ".cache" / "coursekit" / "lite-wheel"
+WHEELS_KEPT = 3
 # What loadPyodide() fetches to start the interpreter; packages in pyodide-lock.json are not
 # shipped by the npm package and the demo needs none of them.
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -66,11 +68,42 @@ packages = ["ganlib", "ganlib.lite"]
 """
 
 
-def build_lite_wheel(out_dir: Path) -> Path:
-    """Build `ganlib_lite-<version>-py3-none-any.whl` into `out_dir`; return its path."""
+def _lite_sources_key(version: str) -> str:
+    """What the wheel is made of: the package metadata and every file of ganlib.lite."""
+    digest = hashlib.sha256(_pyproject(version).encode())
+    lite = ROOT / "ganlib" / "lite"
+    sources = [ROOT / "ganlib" / "__init__.py",
+               *sorted(p for p in lite.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")]
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def build_lite_wheel(out_dir: Path, cache_dir: Path = WHEEL_CACHE) -> Path:
+    """`ganlib_lite-<version>-py3-none-any.whl` into `out_dir`; return its path.
+
+    Every build of the site needs the wheel, and setuptools takes about half a second in a
+    subprocess to make it: a wheel made from the same sources is taken from `cache_dir`.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     version = _package_version()
+    cached = Path(cache_dir) / _lite_sources_key(version) / wheel_filename()
+    if not cached.is_file():
+        _build_wheel_into(cached.parent, version)
+        # Keep the newest few (a branch switch may bring older sources back), not one per edit.
+        made = sorted(Path(cache_dir).iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+        for old in made[WHEELS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+    wheel = out_dir / cached.name
+    tmp_wheel = out_dir / (cached.name + ".tmp")
+    shutil.copyfile(cached, tmp_wheel)
+    os.replace(tmp_wheel, wheel)
+    return wheel
+
+
+def _build_wheel_into(out_dir: Path, version: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ganlib-lite-") as tmp:
         staging = Path(tmp) / "src"
         (staging / "ganlib").mkdir(parents=True)
@@ -93,7 +126,7 @@ def build_lite_wheel(out_dir: Path) -> Path:
         if name != wheel_filename():
             raise DemoBuildError(f"setuptools built {name!r}, expected {wheel_filename()!r} (a py3-none-any wheel)")
         wheel = out_dir / name
-        tmp_wheel = out_dir / (name + ".tmp")
+        tmp_wheel = out_dir / f"{name}.{os.getpid()}.tmp"  # two builds at once write apart
         shutil.copyfile(dist / name, tmp_wheel)
         os.replace(tmp_wheel, wheel)
     return wheel

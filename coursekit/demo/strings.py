@@ -21,7 +21,8 @@ class StringTable:
 
     @cached_property
     def table(self) -> dict[str, dict[str, str]]:
-        return yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        # libyaml when PyYAML has it: ten times faster than the pure-Python loader, same data
+        return yaml.load(self.path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
     def ui(self, lang: str, key: str, **values) -> str:
         """The string `key` in `lang` (English when that language lacks it), with {values} filled in."""
