@@ -210,8 +210,9 @@ def run_benchmark(cfg: BenchConfig, log=print, rates: dict | None = None) -> dic
     total = cfg.warmup + cfg.steps
     result = {"config": dataclasses.asdict(cfg), "device": describe_device(device), "versions": versions(),
               "baseline_images_per_s": [], "optimized_images_per_s": []}
+    rounds = f", {cfg.steps} timed steps after {cfg.warmup} warm-up, best of {cfg.repeats}" if cfg.repeats else ""
     log(f"ganlib bench train: DCGAN {cfg.image_size}x{cfg.image_size}x{channels}, batch {cfg.batch_size}, "
-        f"width {cfg.width}, {cfg.steps} timed steps after {cfg.warmup} warm-up, best of {cfg.repeats}")
+        f"width {cfg.width}{rounds}")
     log(f"device: {result['device']}; " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()))
     with tempfile.TemporaryDirectory(prefix="ganlib-bench-") as tmp:
         tmp = Path(tmp)
