@@ -18,11 +18,25 @@ Throughput is images per second through the discriminator's real branch, taken a
 machine penalises neither side more. Both sides then train the same recipe (batch size, learning
 rate, no EMA), so the ratio is speed alone.
 
-With `--fid-seconds T` each side also trains from scratch for T seconds of wall-clock time with its
-own recipe, and the generators are compared by cFID (digit-classifier features; not comparable with
-Inception FID), from the same number of samples on both sides: the baseline the reference recipe
-(`--batch-size`, `--lr`), ganlib its defaults (`TrainConfig`: learning rates, batch size, EMA
-generator, ...) on the same networks. That compares what a learner gets per second from each.
+With `--fid-seconds T` the recipes are also compared by quality per second: which generator is
+better after T seconds of training, the reference recipe's (`--batch-size`, `--lr`) or ganlib's own
+(every `TrainConfig` default: learning rates, batch size, EMA generator, ...), on the same networks?
+Timing T seconds directly would let the machine's other work decide the answer: on a shared machine
+the load can halve one side's steps and not the other's. So the comparison has two phases:
+
+1. rates: each recipe trains for `--rate-seconds` after warm-up steps, and its steady speed in
+   steps per second is measured (the reference recipe's includes its DataLoader restarting its
+   workers at every epoch). Run this on an idle machine; `--rates-only --json FILE` keeps the rates,
+   and `--rates FILE` gives them to a later run.
+2. quality: each recipe trains from scratch for round(T x its rate) steps, which for a given seed
+   does not depend on the load, and its generator (the EMA copy where the recipe keeps one) is
+   scored by cFID (digit-classifier features; not comparable with Inception FID) from
+   `--fid-samples` generated images, the same number and the same noise for every recipe. With
+   `--seeds N` every recipe trains with N seeds, and the mean and spread are reported.
+
+What this measures is therefore equal wall-clock time on this machine when idle, start-up left out
+on both sides. `--recipe NAME:FIELD=VALUE,...` adds variants of ganlib's recipe (one lever at a
+time, say `ema:ema_decay=0.999`), and `--only NAMES` trains only some of the recipes.
 """
 from __future__ import annotations
 
@@ -42,6 +56,7 @@ from ganlib import metrics
 from ganlib.cliargs import UsageError, count, positive_int, weight
 from ganlib.models import IMAGE_SIZES, build_models
 from ganlib.runinfo import DeviceError, describe_device, fast_bf16, resolve_device, synchronize, versions
+from ganlib.config import ConfigError
 from ganlib.train import TrainConfig, train
 
 
@@ -59,6 +74,12 @@ class BenchConfig:
     compile: bool = False
     fid_seconds: float = 0.0  # 0: no equal-time quality comparison
     fid_samples: int = 1000
+    rate_seconds: float = 15.0  # timed seconds per recipe when measuring steps/s
+    seeds: int = 1  # seeds seed, seed + 1, ... of every recipe in the quality comparison
+    recipes: dict = dataclasses.field(default_factory=dict)  # extra ganlib recipes: name -> TrainConfig overrides
+    only: tuple = ()  # train only these recipes in the quality comparison (empty: all)
+    rates_only: bool = False  # measure the recipes' steps/s, train none
+    threads: int = 0  # CPU threads of the quality runs (0: PyTorch's default)
     lr: float = 2e-4
     seed: int = 0
 
@@ -103,7 +124,8 @@ def write_png_folder(images: torch.Tensor, folder: Path) -> list[Path]:
 
 def baseline_train(cfg: BenchConfig, files: list[Path], channels: int, device: torch.device, *,
                    steps: int | None = None, seconds: float | None = None, on_step=None) -> tuple[nn.Module, int]:
-    """Train with the reference recipe for `steps` steps or `seconds` of wall-clock time."""
+    """Train with the reference recipe for `steps` steps or `seconds` of wall-clock time, or until
+    `on_step(step)` returns True."""
     torch.manual_seed(cfg.seed)
     torch.backends.cudnn.benchmark = True  # the reference recipe turns cuDNN autotuning on
     G, D = build_models("dcgan", latent_dim=cfg.latent_dim, image_size=cfg.image_size, channels=channels,
@@ -140,9 +162,8 @@ def baseline_train(cfg: BenchConfig, files: list[Path], channels: int, device: t
             opt_g.step()
             del d_x, d_g_z1, d_g_z2, loss_real, loss_fake, loss_g  # read every step, as the recipe logs them
             step += 1
-            if on_step is not None:
-                on_step(step)
-            if (steps is not None and step >= steps) or (seconds is not None and time.perf_counter() - start >= seconds):
+            stop = on_step is not None and on_step(step)
+            if stop or (steps is not None and step >= steps) or (seconds is not None and time.perf_counter() - start >= seconds):
                 return G, step
 
 
@@ -180,26 +201,18 @@ def _optimized_config(cfg: BenchConfig, channels: int, device: torch.device, out
                        eval_every=0, monitor_every=0, quiet=True, **extra)
 
 
-def default_recipe_config(cfg: BenchConfig, channels: int, device: torch.device, out: Path,
-                          seconds: float) -> TrainConfig:
-    """ganlib's own recipe (every TrainConfig default: learning rates, batch size, EMA, ...) on the
-    benchmark's networks, trained for `seconds`."""
-    return TrainConfig(data="digits", image_size=cfg.image_size, channels=channels, arch="dcgan",
-                       latent_dim=cfg.latent_dim, g_width=cfg.width, d_width=cfg.width, device=str(device),
-                       compile=cfg.compile, deterministic=False, seed=cfg.seed, out=str(out), steps=10**9,
-                       time_limit=seconds, log_every=10**9, sample_every=10**9, checkpoint_every=10**9,
-                       eval_every=0, monitor_every=0, quiet=True)
-
-
-def run_benchmark(cfg: BenchConfig, log=print) -> dict:
+def run_benchmark(cfg: BenchConfig, log=print, rates: dict | None = None) -> dict:
+    """The throughput rounds (none with repeats 0), then with fid_seconds the quality comparison,
+    with `rates` (steps/s by recipe) where they were measured before."""
     device = resolve_device(cfg.device)
     channels = 1
     images = gdata.resize_uint8(gdata.load_digits_uint8(), cfg.image_size)
     total = cfg.warmup + cfg.steps
     result = {"config": dataclasses.asdict(cfg), "device": describe_device(device), "versions": versions(),
               "baseline_images_per_s": [], "optimized_images_per_s": []}
+    rounds = f", {cfg.steps} timed steps after {cfg.warmup} warm-up, best of {cfg.repeats}" if cfg.repeats else ""
     log(f"ganlib bench train: DCGAN {cfg.image_size}x{cfg.image_size}x{channels}, batch {cfg.batch_size}, "
-        f"width {cfg.width}, {cfg.steps} timed steps after {cfg.warmup} warm-up, best of {cfg.repeats}")
+        f"width {cfg.width}{rounds}")
     log(f"device: {result['device']}; " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()))
     with tempfile.TemporaryDirectory(prefix="ganlib-bench-") as tmp:
         tmp = Path(tmp)
@@ -215,33 +228,219 @@ def run_benchmark(cfg: BenchConfig, log=print) -> dict:
             result["optimized_images_per_s"].append(cfg.batch_size * cfg.steps / clock.seconds)
             log(f"round {round_ + 1}: baseline {result['baseline_images_per_s'][-1]:.1f} images/s, "
                 f"optimized {result['optimized_images_per_s'][-1]:.1f} images/s")
-        base, opt = max(result["baseline_images_per_s"]), max(result["optimized_images_per_s"])
-        result.update(baseline_best=base, optimized_best=opt, speedup=opt / base)
-        log(f"baseline  (fp32, NCHW, Sigmoid+BCELoss, DataLoader decoding PNGs, {cfg.workers} workers): "
-            f"{base:.1f} images/s")
-        log(f"optimized (ganlib.train: {_optimizations(device, cfg)}): {opt:.1f} images/s")
-        log(f"speed-up: {opt / base:.2f}x")
+        if cfg.repeats:
+            base, opt = max(result["baseline_images_per_s"]), max(result["optimized_images_per_s"])
+            result.update(baseline_best=base, optimized_best=opt, speedup=opt / base)
+            log(f"baseline  (fp32, NCHW, Sigmoid+BCELoss, DataLoader decoding PNGs, {cfg.workers} workers): "
+                f"{base:.1f} images/s")
+            log(f"optimized (ganlib.train: {_optimizations(device, cfg)}): {opt:.1f} images/s")
+            log(f"speed-up: {opt / base:.2f}x")
 
         if cfg.fid_seconds > 0:
-            clf_path = metrics.classifier_path("digits")
-            scorer = metrics.FeatureScorer(metrics.load_classifier(clf_path, device), images)
-            g_base, steps_base = baseline_train(cfg, files, channels, device, seconds=cfg.fid_seconds)
-            fid_base = scorer.score(metrics.generate(g_base, cfg.fid_samples, cfg.latent_dim, device, cfg.seed))
-            recipe = default_recipe_config(cfg, channels, device, tmp / "opt-fid", cfg.fid_seconds)
-            run = train(recipe, images=images)
-            sampler = run.generator_ema if run.generator_ema is not None else run.generator
-            fid_opt = scorer.score(metrics.generate(sampler, cfg.fid_samples, cfg.latent_dim, device, cfg.seed))
-            result["equal_time"] = {"seconds": cfg.fid_seconds, "seed": cfg.seed, "fid_samples": cfg.fid_samples,
-                                    "baseline": {"steps": steps_base, "cfid": fid_base["cfid"], "ckid": fid_base["ckid"]},
-                                    "optimized": {"steps": run.step, "cfid": fid_opt["cfid"], "ckid": fid_opt["ckid"],
-                                                  "recipe": _recipe(recipe)},
-                                    "cfid_ratio": fid_opt["cfid"] / fid_base["cfid"],
-                                    "note": metrics.FID_DISCLAIMER}
-            log(f"after {cfg.fid_seconds:g} s of training each (seed {cfg.seed}, {cfg.fid_samples} samples each): "
-                f"baseline {steps_base} steps, cFID {fid_base['cfid']:.2f}; optimized {run.step} steps "
-                f"({_recipe(recipe)}), cFID {fid_opt['cfid']:.2f}: {fid_opt['cfid'] / fid_base['cfid']:.2f} of the "
-                f"baseline's ({metrics.FID_DISCLAIMER})")
+            result["equal_time"] = equal_time(cfg, images, files, channels, device, tmp, log, rates)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality per second: every recipe trained for the steps it does in `fid_seconds` on an idle machine
+# ---------------------------------------------------------------------------------------------
+
+REFERENCE, DEFAULT = "reference", "ganlib"
+# What a --recipe may set: how the networks learn, not what they are.
+RECIPE_FIELDS = ("batch_size", "lr_g", "lr_d", "beta1", "beta2", "d_steps", "d_skip_below", "label_smoothing",
+                 "ema_decay", "spectral_norm", "minibatch_std")
+# Settings that change a recipe's speed: rates measured with others do not apply.
+RATE_SETTINGS = ("image_size", "batch_size", "width", "latent_dim", "lr", "workers", "compile")
+
+
+def parse_recipe(text: str) -> tuple[str, dict]:
+    """A --recipe, `NAME:FIELD=VALUE,...`, as (NAME, TrainConfig overrides)."""
+    name, sep, body = text.partition(":")
+    if not (name and sep and body):
+        raise UsageError(f"--recipe {text!r}: write NAME:FIELD=VALUE,..., e.g. ema:ema_decay=0.999")
+    if name in (REFERENCE, DEFAULT):
+        raise UsageError(f"--recipe {text!r}: the name {name!r} is taken, choose another")
+    defaults, overrides = TrainConfig(), {}
+    for item in body.split(","):
+        field, _, value = (part.strip() for part in item.partition("="))
+        field = field.replace("-", "_")
+        if field not in RECIPE_FIELDS:
+            raise UsageError(f"--recipe {text!r}: {field!r} is not a recipe setting; use {', '.join(RECIPE_FIELDS)}")
+        kind = type(getattr(defaults, field))
+        try:
+            overrides[field] = _parse_value(value, kind)
+        except ValueError:
+            raise UsageError(f"--recipe {text!r}: {field} takes {kind.__name__}, not {value!r}") from None
+    try:
+        dataclasses.replace(defaults, **overrides).validate()
+    except ConfigError as exc:
+        raise UsageError(f"--recipe {text!r}: {exc}") from None
+    return name, overrides
+
+
+def _parse_value(text: str, kind: type):
+    if kind is bool:
+        if text.lower() in ("true", "yes", "on", "1"):
+            return True
+        if text.lower() in ("false", "no", "off", "0"):
+            return False
+        raise ValueError(text)
+    return kind(text)
+
+
+def read_rates(path: Path, cfg: BenchConfig) -> dict:
+    """The steps/s a `--rates-only --json` run wrote to `path`, refused where its setting or its
+    recipes differ from `cfg`'s (their rates would not apply)."""
+    try:
+        saved = json.loads(path.read_text())
+        measured, same_time = saved["config"], saved["equal_time"]
+        rates, recipes = same_time["rates"], same_time["recipes"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"--rates {path}: not the JSON of a `ganlib bench train --fid-seconds T --json` run "
+                         f"({type(exc).__name__}: {exc})") from None
+    for key in RATE_SETTINGS:
+        if measured.get(key) != getattr(cfg, key):
+            raise UsageError(f"--rates {path}: its rates were measured with --{key.replace('_', '-')} "
+                             f"{measured.get(key)}, this run has {getattr(cfg, key)}")
+    for name, overrides in _recipes(cfg).items():
+        if name not in rates:
+            raise UsageError(f"--rates {path} has no rate for the recipe {name!r}; measure it with --rates-only")
+        if recipes[name]["overrides"] != overrides:
+            raise UsageError(f"--rates {path}: its recipe {name!r} was {recipes[name]['overrides']}, not {overrides}")
+    return {name: float(rates[name]) for name in _recipes(cfg)}
+
+
+def _recipes(cfg: BenchConfig) -> dict:
+    """Every recipe of the comparison: name -> TrainConfig overrides (None: the reference recipe)."""
+    return {REFERENCE: None, DEFAULT: {}, **cfg.recipes}
+
+
+def _recipe_config(cfg: BenchConfig, channels: int, device: torch.device, out: Path, overrides: dict, *,
+                   steps: int, seed: int) -> TrainConfig:
+    """ganlib's recipe (the TrainConfig defaults with `overrides`) on the benchmark's networks; the
+    benchmark scores its generator itself, so the run evaluates and saves nothing on the way."""
+    return TrainConfig(data="digits", image_size=cfg.image_size, channels=channels, arch="dcgan",
+                       latent_dim=cfg.latent_dim, g_width=cfg.width, d_width=cfg.width, device=str(device),
+                       compile=cfg.compile, deterministic=False, seed=seed, out=str(out), steps=steps,
+                       log_every=10**9, sample_every=10**9, checkpoint_every=10**9, eval_every=0, fid_samples=0,
+                       monitor_every=0, quiet=True, **overrides)
+
+
+class _RateClock:
+    """Steps per second of a recipe on this machine when idle: the best of all windows of `window`
+    consecutive steps (one epoch of the reference recipe, so each window holds one restart of its
+    DataLoader's workers) within `seconds` after the warm-up steps; then it stops the run. Another
+    program's burst of work slows some windows and not the best one."""
+
+    def __init__(self, device: torch.device, warmup: int, seconds: float, window: int):
+        self.device, self.warmup, self.seconds, self.window = device, warmup, seconds, window
+        self.times: list[float] = []
+
+    def __call__(self, step: int) -> bool:
+        if step < self.warmup:
+            return False
+        if step == self.warmup:  # a GPU's queue of work fills up again within a window
+            synchronize(self.device)
+        self.times.append(time.perf_counter())
+        done = self.times[-1] - self.times[0] >= self.seconds and len(self.times) > self.window
+        if done:
+            synchronize(self.device)
+            self.times[-1] = time.perf_counter()
+        return done
+
+    @property
+    def rate(self) -> float:
+        t, w = self.times, self.window
+        return w / min(t[i + w] - t[i] for i in range(len(t) - w))
+
+
+def _train_recipe(cfg: BenchConfig, overrides: dict | None, channels: int, device: torch.device, data, out: Path,
+                  *, seed: int, steps: int | None = None, on_step=None) -> nn.Module:
+    """Train one recipe (None: the reference) and return the generator it samples from."""
+    files, images = data
+    if overrides is None:
+        G, _ = baseline_train(dataclasses.replace(cfg, seed=seed), files, channels, device, steps=steps,
+                              on_step=on_step)
+        return G
+    run = train(_recipe_config(cfg, channels, device, out, overrides, steps=steps or 10**9, seed=seed),
+                images=images, on_step=on_step)
+    return run.generator_ema if run.generator_ema is not None else run.generator
+
+
+def equal_time(cfg: BenchConfig, images: torch.Tensor, files: list[Path], channels: int, device: torch.device,
+               tmp: Path, log, rates: dict | None = None) -> dict:
+    """Each recipe's steps/s (measured now unless `rates` are given), then with each seed every recipe
+    trained for fid_seconds x its rate steps and scored by cFID; see the module's docstring."""
+    recipes, data = _recipes(cfg), (files, images)
+    described = {name: _reference_recipe(cfg) if o is None else _recipe(_recipe_config(cfg, channels, device, tmp, o,
+                                                                                          steps=1, seed=0))
+                 for name, o in recipes.items()}
+    result = {"seconds": cfg.fid_seconds, "rates_measured": rates is None, "rate_seconds": cfg.rate_seconds,
+              "recipes": {name: {"overrides": recipes[name], "description": described[name]} for name in recipes},
+              "note": metrics.FID_DISCLAIMER}
+    if rates is None:
+        log(f"steady speed of each recipe: the fastest {len(files) // cfg.batch_size} steps in a row (one epoch) "
+            f"within {cfg.rate_seconds:g} s after {cfg.warmup} warm-up steps:")
+        rates = {}
+        for name, overrides in recipes.items():
+            clock = _RateClock(device, cfg.warmup, cfg.rate_seconds, window=len(files) // cfg.batch_size)
+            _train_recipe(cfg, overrides, channels, device, data, tmp / f"rate-{name}", seed=cfg.seed, on_step=clock)
+            rates[name] = clock.rate
+            log(f"  {name} ({described[name]}): {clock.rate:.2f} steps/s")
+    result["rates"] = rates
+    result["steps"] = budget = {name: max(1, round(cfg.fid_seconds * rates[name])) for name in recipes}
+    if cfg.rates_only:
+        return result
+
+    if cfg.threads:  # only the float summation order depends on it: the steps were fixed above
+        torch.set_num_threads(cfg.threads)
+    scorer = metrics.FeatureScorer(metrics.load_classifier(metrics.classifier_path("digits"), device), images)
+    chosen = [name for name in recipes if not cfg.only or name in cfg.only]
+    seeds = list(range(cfg.seed, cfg.seed + cfg.seeds))
+    log(f"quality after {cfg.fid_seconds:g} s each: every recipe trains for {cfg.fid_seconds:g} s x its steps/s, "
+        f"then cFID from {cfg.fid_samples} samples (seeds {', '.join(map(str, seeds))})")
+    result.update(fid_samples=cfg.fid_samples, seeds=seeds, runs=[])
+    for seed in seeds:
+        for name in chosen:
+            G = _train_recipe(cfg, recipes[name], channels, device, data, tmp / f"{name}-seed{seed}", seed=seed,
+                              steps=budget[name])
+            # The same noise for every recipe of a seed.
+            scores = scorer.score(metrics.generate(G, cfg.fid_samples, cfg.latent_dim, device, seed))
+            result["runs"].append({"recipe": name, "seed": seed, "steps": budget[name], "cfid": scores["cfid"],
+                                   "ckid": scores["ckid"]})
+            log(f"  seed {seed}, {name}: {budget[name]} steps, cFID {scores['cfid']:.3f}, cKID {scores['ckid']:.4f}")
+    result["summary"] = summarize(result["runs"])
+    for name, row in result["summary"].items():
+        ratio = f", {row['cfid_ratio']:.2f}x the reference's" if "cfid_ratio" in row else ""
+        spread = f" ± {row['cfid_sd']:.3f}" if row["cfid_sd"] is not None else ""
+        log(f"{name} ({described[name]}; {budget[name]} steps): cFID {row['cfid_mean']:.3f}{spread} over "
+            f"{row['n']} seed(s){ratio}")
+    log(f"({metrics.FID_DISCLAIMER})")
+    return result
+
+
+def summarize(runs: list[dict]) -> dict:
+    """Per recipe: the number of runs, the mean and sample standard deviation of cFID (None for one
+    run), and, where the reference recipe ran with the same seeds, the ratio of the means."""
+    import statistics
+
+    by_recipe: dict[str, dict[int, float]] = {}
+    for run in runs:
+        by_recipe.setdefault(run["recipe"], {})[run["seed"]] = run["cfid"]
+    summary = {}
+    for name, by_seed in by_recipe.items():
+        values = list(by_seed.values())
+        summary[name] = {"n": len(values), "cfid_mean": statistics.fmean(values),
+                         "cfid_sd": statistics.stdev(values) if len(values) > 1 else None}
+    reference = by_recipe.get(REFERENCE)
+    for name, row in summary.items():
+        if reference is not None and set(by_recipe[name]) == set(reference):
+            row["cfid_ratio"] = row["cfid_mean"] / summary[REFERENCE]["cfid_mean"]
+    return summary
+
+
+def _reference_recipe(cfg: BenchConfig) -> str:
+    return f"batch {cfg.batch_size}, lr_g {cfg.lr:g}, lr_d {cfg.lr:g}, beta1 0.5, fp32"
 
 
 def _recipe(cfg: TrainConfig) -> str:
@@ -274,16 +473,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=positive_int, default=d.width, help=f"G and D base width (default {d.width})")
     p.add_argument("--steps", type=positive_int, default=d.steps, help=f"timed steps per round (default {d.steps})")
     p.add_argument("--warmup", type=positive_int, default=d.warmup, help=f"untimed steps first (default {d.warmup})")
-    p.add_argument("--repeats", type=positive_int, default=d.repeats,
-                   help=f"alternating rounds, best kept (default {d.repeats})")
+    p.add_argument("--repeats", type=count, default=d.repeats,
+                   help=f"alternating throughput rounds, best kept (default {d.repeats}; 0: none, say with --fid-seconds)")
     p.add_argument("--workers", type=count, default=d.workers, help=f"baseline DataLoader workers (default {d.workers})")
     p.add_argument("--device", default=d.device, help="auto, cpu or cuda (default auto)")
     p.add_argument("--compile", action="store_true", help="torch.compile in the optimized path")
     p.add_argument("--fid-seconds", type=weight, default=d.fid_seconds,
-                   help="also train each path this many seconds, each with its own recipe, and compare cFID "
-                        "(default 0: skip)")
+                   help="also compare the recipes' cFID after this many seconds of training each: every recipe "
+                        "trains for this many seconds times its steps/s on this machine (default 0: skip)")
     p.add_argument("--fid-samples", type=positive_int, default=d.fid_samples,
-                   help=f"generated images per cFID, the same for both paths (default {d.fid_samples})")
+                   help=f"generated images per cFID, the same for every recipe (default {d.fid_samples})")
+    p.add_argument("--rate-seconds", type=weight, default=d.rate_seconds,
+                   help=f"seconds each recipe trains to measure its steps/s (default {d.rate_seconds:g})")
+    p.add_argument("--rates", metavar="JSON", type=Path,
+                   help="take the recipes' steps/s from the --json of an earlier --rates-only run instead of measuring")
+    p.add_argument("--rates-only", action="store_true", help="measure the recipes' steps/s and stop (with --json)")
+    p.add_argument("--seeds", type=positive_int, default=d.seeds,
+                   help="train every recipe with this many seeds, --seed upwards (default 1)")
+    p.add_argument("--recipe", action="append", default=[], metavar="NAME:FIELD=VALUE,...",
+                   help="one more ganlib recipe: the defaults with these train settings, e.g. ema:ema_decay=0.999 "
+                        "(repeatable)")
+    p.add_argument("--threads", type=count, default=d.threads,
+                   help="CPU threads of the quality runs, after the rates are known; on a busy machine 1 avoids the "
+                        "stalls of threads waiting for one another (default 0: PyTorch's own choice)")
+    p.add_argument("--only", metavar="NAMES", help="train only these recipes (comma-separated: reference, ganlib, "
+                                                   "or --recipe names)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"seed of both paths (default {d.seed})")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
 
@@ -293,13 +507,28 @@ def run_cli(args: argparse.Namespace) -> int:
         resolve_device(args.device)
     except DeviceError as exc:
         raise UsageError(str(exc)) from None
+    recipes = dict(parse_recipe(text) for text in args.recipe)
+    only = tuple(name.strip() for name in args.only.split(",")) if args.only else ()
+    unknown = [name for name in only if name not in (REFERENCE, DEFAULT, *recipes)]
+    if unknown:
+        raise UsageError(f"--only {args.only}: no recipe named {', '.join(unknown)}; there are "
+                         f"{', '.join((REFERENCE, DEFAULT, *recipes))}")
     cfg = BenchConfig(image_size=args.image_size, batch_size=args.batch_size, width=args.width, steps=args.steps,
                       warmup=args.warmup, repeats=args.repeats, workers=args.workers, device=args.device,
                       compile=args.compile, fid_seconds=args.fid_seconds, fid_samples=args.fid_samples,
-                      seed=args.seed)
+                      rate_seconds=args.rate_seconds, seeds=args.seeds, recipes=recipes, only=only,
+                      rates_only=args.rates_only, threads=args.threads, seed=args.seed)
+    if cfg.rate_seconds <= 0:
+        raise UsageError(f"--rate-seconds must be more than 0, not {cfg.rate_seconds:g}")
     if cfg.batch_size > 1797:
         raise UsageError(f"--batch-size {cfg.batch_size} exceeds the 1797 digits images")
-    result = run_benchmark(cfg, log=lambda m: print(m, flush=True))
+    if (args.rates or args.rates_only or recipes or only) and not cfg.fid_seconds:
+        raise UsageError("--rates, --rates-only, --recipe and --only belong to the quality comparison: "
+                         "give --fid-seconds too")
+    if not cfg.repeats and not cfg.fid_seconds:
+        raise UsageError("--repeats 0 without --fid-seconds leaves nothing to measure")
+    rates = read_rates(args.rates, cfg) if args.rates else None
+    result = run_benchmark(cfg, log=lambda m: print(m, flush=True), rates=rates)
     if args.json:
         from ganlib.checkpoint import atomic_write_text
 

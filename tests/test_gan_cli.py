@@ -188,32 +188,88 @@ def test_sample_says_which_generator_it_drew_from(tmp_path, capsys):
     assert Image.open(tmp_path / "ema.png").tobytes() != Image.open(tmp_path / "raw.png").tobytes()
 
 
+BENCH_TINY = ["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8", "--workers", "0",
+              "--warmup", "1"]
+
+
 def test_bench_train_reports_both_paths_and_the_ratio(tmp_path, capsys):
     out_json = tmp_path / "bench.json"
-    status, out, err = run_ganlib(["bench", "train", "--image-size", "16", "--batch-size", "16", "--width", "8",
-                                "--steps", "2", "--warmup", "1", "--repeats", "1", "--workers", "0",
-                                "--fid-seconds", "0.5", "--fid-samples", "300", "--seed", "3", "--json", out_json],
-                                capsys)
+    status, out, err = run_ganlib([*BENCH_TINY, "--steps", "2", "--repeats", "1", "--json", out_json], capsys)
     assert status == 0, err
     result = json.loads(out_json.read_text())
     assert result["baseline_best"] > 0 and result["optimized_best"] > 0
     assert result["speedup"] == pytest.approx(result["optimized_best"] / result["baseline_best"])
     assert f"speed-up: {result['speedup']:.2f}x" in out
     assert "torch" in result["versions"] and result["device"].startswith("CPU")
-    # Equal wall-clock time: both paths trained for the same seconds, and both scored.
-    same_time = result["equal_time"]
-    assert same_time["seconds"] == 0.5 and "not comparable with Inception FID" in same_time["note"]
-    for side in ("baseline", "optimized"):
-        assert same_time[side]["steps"] >= 1 and same_time[side]["cfid"] > 0
-    assert same_time["seed"] == 3 and same_time["fid_samples"] == 300
-    assert same_time["cfid_ratio"] == pytest.approx(same_time["optimized"]["cfid"] / same_time["baseline"]["cfid"])
-    # ganlib trains its own default recipe there, not the baseline's (which --batch-size 16 set).
+    assert "equal_time" not in result
+
+
+def test_bench_train_equal_time_trains_each_recipe_for_its_rate_times_the_seconds(tmp_path, capsys):
+    rates_json, out_json = tmp_path / "rates.json", tmp_path / "quality.json"
+    recipe = ["--fid-seconds", "3", "--recipe", "ema:ema_decay=0.99"]
+    # Phase 1 (on an idle machine): the steady steps/s of every recipe, nothing trained to the end.
+    status, out, err = run_ganlib([*BENCH_TINY, "--repeats", "0", *recipe, "--rate-seconds", "0.3",
+                                   "--rates-only", "--json", rates_json], capsys)
+    assert status == 0, err
+    measured = json.loads(rates_json.read_text())["equal_time"]
+    assert set(measured["rates"]) == {"reference", "ganlib", "ema"} and measured["rates_measured"]
+    assert "runs" not in measured and "speedup" not in json.loads(rates_json.read_text())
+    # Phase 2 (anywhere): every recipe trains round(3 s x its rate) steps from each seed; the numbers
+    # of steps, not the clock, end the runs, so a loaded machine gives the same result.
+    rates = {"reference": 2.0, "ganlib": 4.0, "ema": 3.0}
+    saved = json.loads(rates_json.read_text())
+    saved["equal_time"]["rates"] = rates
+    rates_json.write_text(json.dumps(saved))
+    status, out, err = run_ganlib([*BENCH_TINY, "--repeats", "0", *recipe, "--rates", rates_json, "--seeds", "2",
+                                   "--seed", "5", "--fid-samples", "200", "--json", out_json], capsys)
+    assert status == 0, err
+    same_time = json.loads(out_json.read_text())["equal_time"]
+    assert not same_time["rates_measured"] and same_time["steps"] == {"reference": 6, "ganlib": 12, "ema": 9}
+    runs = same_time["runs"]
+    assert [(r["recipe"], r["seed"], r["steps"]) for r in runs] == [
+        (name, seed, steps) for seed in (5, 6) for name, steps in (("reference", 6), ("ganlib", 12), ("ema", 9))]
+    assert all(r["cfid"] > 0 for r in runs) and same_time["fid_samples"] == 200
+    # Mean, spread and the ratio to the reference recipe per recipe, from the runs above.
+    import statistics
+
+    for name in ("reference", "ganlib", "ema"):
+        values = [r["cfid"] for r in runs if r["recipe"] == name]
+        row = same_time["summary"][name]
+        assert row["cfid_mean"] == pytest.approx(statistics.fmean(values))
+        assert row["cfid_sd"] == pytest.approx(statistics.stdev(values))
+    ref = same_time["summary"]["reference"]["cfid_mean"]
+    assert same_time["summary"]["ema"]["cfid_ratio"] == pytest.approx(same_time["summary"]["ema"]["cfid_mean"] / ref)
+    # ganlib trains its own default recipe, not the reference's (which --batch-size 16 set).
     from ganlib.config import TrainConfig
 
-    defaults = TrainConfig()
-    assert same_time["optimized"]["recipe"].startswith(f"batch {defaults.batch_size}, lr_g {defaults.lr_g:g}")
-    assert (f"after 0.5 s of training each (seed 3, 300 samples each): baseline {same_time['baseline']['steps']} "
-            f"steps") in out
+    assert same_time["recipes"]["ganlib"]["description"].startswith(f"batch {TrainConfig().batch_size}, ")
+    assert same_time["recipes"]["ema"]["overrides"] == {"ema_decay": 0.99}
+    assert "seed 6, ema: 9 steps, cFID" in out and "not comparable with Inception FID" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--recipe", "x:lr_q=1"], "'lr_q' is not a recipe setting"),
+    (["--recipe", "x:lr_g=fast"], "lr_g takes float, not 'fast'"),
+    (["--recipe", "ganlib:lr_g=1"], "the name 'ganlib' is taken"),
+    (["--recipe", "x:ema_decay=1.5"], "--ema-decay must be in [0, 1)"),
+    (["--only", "nope"], "no recipe named nope"),
+])
+def test_bench_train_refuses_a_bad_recipe_in_one_line(args, message, capsys):
+    status, _, err = run_ganlib([*BENCH_TINY, "--fid-seconds", "1", *args], capsys)
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bench_train_refuses_rates_measured_in_another_setting(tmp_path, capsys):
+    rates = tmp_path / "rates.json"
+    rates.write_text(json.dumps({"config": {"image_size": 32, "batch_size": 16, "width": 8, "latent_dim": 100,
+                                            "lr": 2e-4, "workers": 0, "compile": False},
+                                 "equal_time": {"rates": {"reference": 1, "ganlib": 2},
+                                                "recipes": {"reference": {"overrides": None},
+                                                            "ganlib": {"overrides": {}}}}}))
+    status, _, err = run_ganlib([*BENCH_TINY, "--fid-seconds", "1", "--rates", rates], capsys)
+    assert status == 2 and "measured with --image-size 32, this run has 16" in err
+    status, _, err = run_ganlib([*BENCH_TINY, "--fid-seconds", "1", "--rates", tmp_path / "none.json"], capsys)
+    assert status == 2 and "none.json: not the JSON of" in err
 
 
 def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):
