@@ -21,6 +21,7 @@ build: $(VENV)/.site node_modules/.installed
 # file on one worker, so a module's shared build (test_site_build, test_quiz_browser) happens once;
 # tests/conftest.py hands out the files with slow tests first, so that the workers end together.
 # (--dist loadgroup would be finer, but does not group on pytest 9.2: pytest-xdist issue #1386.)
+# `make test XDIST=` runs everything in one process.
 XDIST   ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 test: $(VENV)/.test node_modules/.installed chromium
