@@ -119,8 +119,8 @@ def test_translation_status_page_in_every_language_without_notice(built_site):
 
 # -- one working build of a changed copy of the project ------------------------------------------
 # A whole build takes 20-40 s on the 2-core CI machine, so the tests of what a missing, a stale and
-# a scaffolded translation look like and of the notebook cache share one copy with all of these
-# changes (none of them touches a page another one checks), built twice.
+# a scaffolded translation look like and of the notebook cache share one copy that has all three
+# changes (each in files the others leave alone), built twice.
 NEW_LANGUAGE = next((c, n) for c, n in (("nb", "Norsk bokmål"), ("fi", "Suomi"), ("is", "Íslenska")) if c not in LANGUAGES)
 MISSING = Path("help-translate.md")  # removed from translations/da/
 
