@@ -16,12 +16,20 @@ serve: $(VENV)/.site node_modules/.installed
 build: $(VENV)/.site node_modules/.installed
 	$(VENV)/bin/mkdocs build --strict
 
+# The suite is mostly single-threaded Python (site builds, Chromium driving, small torch runs): one
+# pytest-xdist worker per core, up to 4 (each holds its own Chromium). --dist loadfile keeps a test
+# file on one worker, so a module's shared build (test_site_build, test_quiz_browser) happens once;
+# tests/conftest.py hands out the files with slow tests first, so that the workers end together.
+# (--dist loadgroup would be finer, but does not group on pytest 9.2: pytest-xdist issue #1386.)
+# `make test XDIST=` runs everything in one process.
+XDIST   ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
+
 test: $(VENV)/.test node_modules/.installed chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The quick loop while editing: no browser, no slow tests.
 test-fast: $(VENV)/.test node_modules/.installed
-	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not slow and not browser" $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

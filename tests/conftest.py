@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,14 @@ import yaml
 from coursekit.localserver import serve
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Under pytest-xdist the workers share the cores: torch (and the processes a test starts) takes its
+# share of them, not one thread per core each, which would oversubscribe the cores and stall.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT") and "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -108,13 +118,16 @@ def vgg16_hed_cache():
     saved = os.environ.get(pretrained.CACHE_ENV)
     os.environ[pretrained.CACHE_ENV] = str(cache)
     try:
-        if not pretrained.hed_weights_path().is_file():
-            try:
-                pretrained.get_vgg16_hed(log=lambda _m: None)
-            except pretrained.WeightsError:
-                yield None
-                return
-        yield cache
+        from filelock import FileLock
+
+        cache.mkdir(parents=True, exist_ok=True)
+        with FileLock(cache / "vgg16-hed.lock"):  # xdist workers: one download, the others wait for it
+            if not pretrained.hed_weights_path().is_file():
+                try:
+                    pretrained.get_vgg16_hed(log=lambda _m: None)
+                except pretrained.WeightsError:
+                    pass
+        yield cache if pretrained.hed_weights_path().is_file() else None
     finally:
         if saved is None:
             os.environ.pop(pretrained.CACHE_ENV, None)
@@ -122,16 +135,74 @@ def vgg16_hed_cache():
             os.environ[pretrained.CACHE_ENV] = saved
 
 
+def _site_build_folder(config) -> Path:
+    """Where the session's site is built: one folder for the whole run. Under pytest-xdist each
+    worker's basetemp is <run's basetemp>/popen-gwN, so the workers share the folder above theirs."""
+    base = config._tmp_path_factory.getbasetemp()
+    if hasattr(config, "workerinput"):
+        base = base.parent
+    return base / "built-site"
+
+
+def _start_site_build(config) -> Path:
+    """Start the session's site build in the background, once per run (whichever process comes
+    first); return its folder. The build takes half a minute or more, so it runs while the first
+    tests do, and no xdist worker sits idle waiting for another's build."""
+    from filelock import FileLock
+
+    folder = _site_build_folder(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder / "start.lock"):
+        if not (folder / "started").exists():
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            with open(folder / "build.log", "wb") as log:
+                config._site_build = subprocess.Popen(
+                    [sys.executable, str(ROOT / "tests" / "count_reads.py"), str(ROOT), str(folder / "site")],
+                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+            (folder / "started").write_text(str(config._site_build.pid), encoding="utf-8")
+    return folder
+
+
+def pytest_collection_modifyitems(config, items):
+    """Test files with slow or browser tests first (the order stays otherwise): pytest-xdist hands
+    out whole files in this order (`make test`: --dist loadfile), and long ones last would leave
+    one worker running them alone at the end."""
+    files_first = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.path not in files_first)
+
+
+def pytest_collection_finish(session):
+    if not session.config.option.collectonly and any("built_site" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_site_build(session.config)
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "_site_build", None)
+    if build is not None and build.poll() is None:  # a test in another worker may still wait for it
+        build.wait()
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still runs (an exited child stays a zombie until its parent reaps it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The site, built once per session; the build also counts the plugin's file reads
-    (tests/count_reads.py writes them beside the site, as reads.json)."""
-    site = tmp_path_factory.mktemp("build") / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "count_reads.py"), str(ROOT), str(site)],
-                            cwd=ROOT, capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return site
+def built_site(request) -> Path:
+    """The site, built once per test run (tests/count_reads.py, started at collection); the build
+    also counts the plugin's file reads (written beside the site, as reads.json)."""
+    folder = _start_site_build(request.config)
+    pid = int((folder / "started").read_text(encoding="utf-8"))
+    while not (folder / "status").exists():
+        assert _running(pid) or (folder / "status").exists(), (
+            "the site build stopped without a status:\n" + (folder / "build.log").read_text(encoding="utf-8")[-4000:])
+        time.sleep(0.2)
+    status = (folder / "status").read_text(encoding="utf-8").strip()
+    assert status == "0", f"the site build failed ({status}):\n" + (folder / "build.log").read_text(encoding="utf-8")[-4000:]
+    return folder / "site"
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +244,12 @@ def page(browser):
     context.close()
 
 
-def copy_project(dest: Path, *, with_node_modules: bool = True) -> Path:
-    """A copy of what the site build reads, for tests that break or change something."""
+def copy_project(dest: Path, *, with_node_modules: bool = True, build_only: tuple[str, ...] | None = None) -> Path:
+    """A copy of what the site build reads, for tests that break or change something.
+
+    `build_only` (say ("en", "sv")): the copy's mkdocs.yml builds these languages alone (the others
+    get static-i18n's `build: false`), for a test of a mechanism that one translation shows as well
+    as five: a third of the build time."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "translations", "quiz", "overrides"):
         source = ROOT / name
@@ -184,4 +259,11 @@ def copy_project(dest: Path, *, with_node_modules: bool = True) -> Path:
             shutil.copy2(source, dest / name)
     if with_node_modules:
         (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if build_only is not None:
+        skipped = [lang for lang in LANGUAGES if lang not in build_only]
+        config = dest / "mkdocs.yml"
+        text, count = re.subn(rf"(- locale: (?:{'|'.join(skipped)})\n(?:[ \t]+\w+: .*\n)*?[ \t]+)build: true", r"\1build: false",
+                              config.read_text(encoding="utf-8"))
+        assert count == len(skipped), f"mkdocs.yml: found {count} of the {len(skipped)} language blocks to switch off"
+        config.write_text(text, encoding="utf-8")
     return dest

@@ -51,7 +51,15 @@ os.environ["NO_MKDOCS_2_WARNING"] = "1"
 sys.argv = ["mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
 from mkdocs.__main__ import cli  # noqa: E402  (after the counters are in place)
 
+status = 1  # a crash
 try:
     cli()
+    status = 0
+except SystemExit as exc:  # click ends every run with one
+    status = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
 finally:
     (site.parent / "reads.json").write_text(json.dumps({"opens": opens, "git": gits}), encoding="utf-8")
+    # Last, and whole (temp file, then rename): the tests' built_site waits for this file.
+    (site.parent / "status.tmp").write_text(str(status), encoding="utf-8")
+    os.replace(site.parent / "status.tmp", site.parent / "status")
+sys.exit(status)

@@ -367,9 +367,13 @@ def test_cpu_steps_use_bf16_only_where_the_cpu_computes_it(tmp_path, monkeypatch
     assert seen == [expected, expected]
 
 
-def test_a_first_signal_is_recorded_and_a_second_acts_at_once():
+def test_a_first_signal_is_recorded_and_a_second_acts_at_once(request):
     from ganlib.interrupts import StopRequest, signal_name
 
+    # A learner's Python raises KeyboardInterrupt on Ctrl-C; a pytest-xdist worker ignores SIGINT
+    # (Ctrl-C goes to the controller), so the test gives itself Python's usual handler.
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, saved))
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     with StopRequest() as stop:
         os.kill(os.getpid(), signal.SIGINT)

@@ -92,87 +92,6 @@ def test_language_selector_points_at_the_same_page(built_site):
     assert links["sl"] == "../../../sl/notebooks/first-look/"
 
 
-def test_missing_translation_shows_localized_notice(tmp_path):
-    # Without its Danish file, a page is built from English under /da/, with a Danish notice;
-    # the pages that are translated show none.
-    project = copy_project(tmp_path / "project")
-    removed = Path("help-translate.md")
-    (project / "translations" / "da" / removed).unlink()
-    site = tmp_path / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-3000:]
-    html = page_path(site, "da", removed).read_text(encoding="utf-8")
-    assert "coursekit-notice" in html and "Endnu ikke oversat" in html
-    assert '<html lang="da"' in html
-    for rel in PAGES:
-        if rel != removed:
-            assert "Endnu ikke oversat" not in page_path(site, "da", rel).read_text(encoding="utf-8"), rel
-    assert "Endnu ikke oversat" not in page_path(site, "sv", removed).read_text(encoding="utf-8")
-
-
-def test_stale_translation_gets_a_banner_on_that_page_only(tmp_path):
-    project = copy_project(tmp_path / "project")
-    english = project / "docs" / "index.md"
-    english.write_text(english.read_text(encoding="utf-8") + "\nA new English paragraph.\n", encoding="utf-8")
-    site = tmp_path / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for lang in COMPLETE:
-        home = (site / lang / "index.html").read_text(encoding="utf-8")
-        assert "coursekit-notice" in home and 'class="admonition warning' in home, lang
-        notebook = page_path(site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
-        assert 'class="admonition warning' not in notebook
-    assert "Older translation" not in (site / "index.html").read_text(encoding="utf-8")
-    danish = (site / "da" / "index.html").read_text(encoding="utf-8")
-    assert "Ældre oversættelse" in danish
-    # The copy is no git checkout: the earlier English text is unknown, so neither how many lines
-    # changed nor a link to the change (tests/test_notices.py has both, with history).
-    assert "Ændrede engelske linjer" not in danish and "/commit/" not in danish
-    # No native speaker has reviewed the Danish home page yet: the note that invites a review.
-    assert 'data-dismiss-key="coursekit-review-note-da"' in danish and 'help-translate/#review"' in danish
-
-
-def test_malformed_front_matter_fails_the_build_naming_file_and_line(tmp_path):
-    project = copy_project(tmp_path / "project")
-    broken = project / "translations" / "sv" / "index.md"
-    text = re.sub(r"^translated: (\S+)$", r"translated: [\1", broken.read_text(encoding="utf-8"), count=1, flags=re.M)
-    broken.write_text(text, encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert re.search(r"translations/sv/index\.md:4: not valid YAML in the front matter: the \[ opened on line 4 is never closed", result.stderr), result.stderr[-2000:]
-
-
-def test_front_matter_naming_the_wrong_source_fails_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    broken = project / "translations" / "nl" / "index.md"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("source: index.md", "source: help-translate.md"), encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "translations/nl/index.md:2: 'source' is 'help-translate.md' but this file translates 'index.md'" in result.stderr
-
-
-def test_broken_link_fails_the_strict_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "index.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0 and "no-such-page.md" in result.stderr
-
-
-def test_a_quiz_link_to_a_missing_section_fails_the_build_at_its_line(tmp_path):
-    """A quiz explanation pointing at a section id the lesson does not have, in one translation
-    only: the quiz page is generated, and its links are still checked, per language."""
-    project = copy_project(tmp_path / "project")
-    quiz = project / "translations" / "da" / "quiz" / "gan-post.yml"
-    text = quiz.read_text(encoding="utf-8")
-    assert "../lessons/gan/index.md#training)" in text
-    line = text[: text.index("../lessons/gan/index.md#training)")].count("\n") + 1
-    quiz.write_text(text.replace("../lessons/gan/index.md#training)", "../lessons/gan/index.md#no-such-section)", 1), encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert f"translations/da/quiz/gan-post.yml:{line}: ../lessons/gan/index.md#no-such-section" in result.stderr, result.stderr[-2000:]
-
-
 def test_math_is_served_by_the_site(built_site):
     assert (built_site / "assets/katex/katex.min.js").is_file()
     css = (built_site / "assets/katex/katex.min.css").read_text(encoding="utf-8")
@@ -198,62 +117,171 @@ def test_translation_status_page_in_every_language_without_notice(built_site):
         assert "coursekit-notice" not in html
 
 
-def file_line(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+# -- one working build of a changed copy of the project ------------------------------------------
+# A whole build takes 20-40 s on the 2-core CI machine, so the tests of what a missing, a stale and
+# a scaffolded translation look like and of the notebook cache share one copy that has all three
+# changes (each in files the others leave alone), built twice.
+NEW_LANGUAGE = next((c, n) for c, n in (("nb", "Norsk bokmål"), ("fi", "Suomi"), ("is", "Íslenska")) if c not in LANGUAGES)
+MISSING = Path("help-translate.md")  # removed from translations/da/
 
 
-def test_the_build_refuses_what_the_lint_refuses_naming_the_real_file_and_line(tmp_path):
-    """A <script> in a page or a quiz, a translated placeholder keyword and a deleted notebook
-    cell used to build green (only the lint caught them): the build fails on each, with
-    translations/<lang>/<file>:<line>, before anything is published."""
-    import json
+@pytest.fixture(scope="module")
+def changed_build(tmp_path_factory):
+    """(site, build result) of a copy of the project in which
+    - translations/da/help-translate.md is gone: built from English under /da/, with a Danish notice;
+    - docs/index.md has a new English paragraph: every translated home page is stale;
+    - `coursekit i18n add-language` added NEW_LANGUAGE and `coursekit i18n new` started its index.md
+      (after the English change, so that copy is a fresh, if untranslated, one)."""
+    from coursekit.cli import main
 
-    project = copy_project(tmp_path / "project")
-    page = project / "translations" / "de" / "lessons" / "gan" / "index.md"
-    text = page.read_text(encoding="utf-8").replace("{{ result gan-pytorch/dcgan cfid }}", "{{ Ergebnis gan-pytorch/dcgan cfid }}", 1)
-    page.write_text(text + "\n<script>alert('Hallo')</script>\n", encoding="utf-8")
-    quiz = project / "translations" / "de" / "quiz" / "gan-pre.yml"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace(
-        "text: Wie viele neuronale Netze trainiert ein GAN?", "text: Wie viele neuronale Netze <script>alert(1)</script>?"), encoding="utf-8")
-    notebook = project / "translations" / "de" / "notebooks" / "first-look.ipynb"
-    data = json.loads(notebook.read_text(encoding="utf-8"))
-    gone = next(i for i, cell in enumerate(data["cells"]) if cell["cell_type"] == "markdown" and i > 0)
-    del data["cells"][gone]
-    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    err = result.stderr
-    assert f"translations/de/lessons/gan/index.md:{file_line(page, '{{ Ergebnis')}: {{{{ Ergebnis gan-pytorch/dcgan cfid }}}}: did you mean" in err, err[-3000:]
-    assert f"translations/de/lessons/gan/index.md:{file_line(page, '<script>')}: unsafe HTML: <script>" in err
-    assert f"translations/de/quiz/gan-pre.yml:{file_line(quiz, '<script>')}: unsafe HTML: <script>" in err
-    assert "translations/de/notebooks/first-look.ipynb:" in err and "has no counterpart here" in err
-    assert ".de.md" not in err and str(project) not in err, "real file names, relative to the repository"
-    assert not (tmp_path / "site" / "de" / "quiz" / "gan-pre" / "index.html").exists()
+    tmp = tmp_path_factory.mktemp("changed")
+    project = copy_project(tmp / "project")
+    (project / "translations" / "da" / MISSING).unlink()
+    english = project / "docs" / "index.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nA new English paragraph.\n", encoding="utf-8")
+    code, name = NEW_LANGUAGE
+    assert main(["i18n", "add-language", code, "--name", name, "--decimal-mark", ",", "--root", str(project)]) == 0
+    assert main(["i18n", "new", code, "index.md", "--root", str(project)]) == 0
+    site = tmp / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site, result
 
 
-def test_a_new_language_in_progress_builds_and_says_which_language_it_lacks(tmp_path):
+def test_missing_translation_shows_localized_notice(changed_build):
+    # Without its Danish file, a page is built from English under /da/, with a Danish notice;
+    # the pages that are translated show none.
+    site, _ = changed_build
+    html = page_path(site, "da", MISSING).read_text(encoding="utf-8")
+    assert "coursekit-notice" in html and "Endnu ikke oversat" in html
+    assert '<html lang="da"' in html
+    for rel in PAGES:
+        if rel != MISSING:
+            assert "Endnu ikke oversat" not in page_path(site, "da", rel).read_text(encoding="utf-8"), rel
+    assert "Endnu ikke oversat" not in page_path(site, "sv", MISSING).read_text(encoding="utf-8")
+
+
+def test_stale_translation_gets_a_banner_on_that_page_only(changed_build):
+    site, _ = changed_build
+    for lang in COMPLETE:
+        home = (site / lang / "index.html").read_text(encoding="utf-8")
+        assert "coursekit-notice" in home and 'class="admonition warning' in home, lang
+        notebook = page_path(site, lang, Path("notebooks/first-look.ipynb")).read_text(encoding="utf-8")
+        assert 'class="admonition warning' not in notebook
+    assert "Older translation" not in (site / "index.html").read_text(encoding="utf-8")
+    danish = (site / "da" / "index.html").read_text(encoding="utf-8")
+    assert "Ældre oversættelse" in danish
+    # The copy is no git checkout: the earlier English text is unknown, so neither how many lines
+    # changed nor a link to the change (tests/test_notices.py has both, with history).
+    assert "Ændrede engelske linjer" not in danish and "/commit/" not in danish
+    # No native speaker has reviewed the Danish home page yet: the note that invites a review.
+    assert 'data-dismiss-key="coursekit-review-note-da"' in danish and 'help-translate/#review"' in danish
+
+
+def test_a_new_language_in_progress_builds_and_says_which_language_it_lacks(changed_build):
     """`coursekit i18n add-language nb` and one page started with `new`: the strict build passes,
     the English fallback pages say "not translated into Norsk bokmål", a scaffolded English copy
     counts as untranslated too, and the edit pencil there leads to how to translate, not to the
     English source."""
-    from coursekit.cli import main
-
-    project = copy_project(tmp_path / "project")
-    (project / "translations" / "da" / "help-translate.md").unlink()
-    code, name = next((c, n) for c, n in (("nb", "Norsk bokmål"), ("fi", "Suomi"), ("is", "Íslenska")) if c not in LANGUAGES)
-    assert main(["i18n", "add-language", code, "--name", name, "--decimal-mark", ",", "--root", str(project)]) == 0
-    assert main(["i18n", "new", code, "index.md", "--root", str(project)]) == 0
-    site = tmp_path / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert f"translations/{code}/language.yml:1: warning:" in result.stderr, "warnings are printed, and do not fail the strict build"
+    site, first = changed_build
+    code, name = NEW_LANGUAGE
+    assert f"translations/{code}/language.yml:1: warning:" in first.stderr, "warnings are printed, and do not fail the strict build"
     for rel in (Path("benchmarks.md"), Path("index.md")):
         html = page_path(site, code, rel).read_text(encoding="utf-8")
         assert f"not been translated into {name} yet" in html and "into English" not in html, rel
         assert f'<html lang="{code}"' in html
         edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon"', html)
         assert edit and edit.group(1).endswith("help-translate/#start") and "edit/main/docs" not in edit.group(1), rel
-    danish = page_path(site, "da", Path("help-translate.md")).read_text(encoding="utf-8")
+    danish = page_path(site, "da", MISSING).read_text(encoding="utf-8")
     assert "Endnu ikke oversat" in danish
     edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon"', danish)
     assert edit and edit.group(1) == "./#start", "the help page itself: its own section on starting a translation"
+
+
+# -- failing builds ----------------------------------------------------------------------------
+def file_line(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory):
+    """A copy of the project with one fault in each of five translations (the plugin checks them all
+    before it builds a page, and reports each on its own line), built once: (project, site,
+    stderr, {fault: (file, line)})."""
+    import json
+
+    tmp = tmp_path_factory.mktemp("broken")
+    project = copy_project(tmp / "project")
+    where = {}
+    # sv: front matter that is not valid YAML.
+    broken = project / "translations" / "sv" / "index.md"
+    broken.write_text(re.sub(r"^translated: (\S+)$", r"translated: [\1", broken.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    # nl: front matter that names another English file as its source.
+    broken = project / "translations" / "nl" / "index.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("source: index.md", "source: help-translate.md"), encoding="utf-8")
+    # da: a quiz explanation that links a section the lesson does not have.
+    quiz = project / "translations" / "da" / "quiz" / "gan-post.yml"
+    text = quiz.read_text(encoding="utf-8")
+    assert "../lessons/gan/index.md#training)" in text
+    where["quiz link"] = text[: text.index("../lessons/gan/index.md#training)")].count("\n") + 1
+    quiz.write_text(text.replace("../lessons/gan/index.md#training)", "../lessons/gan/index.md#no-such-section)", 1), encoding="utf-8")
+    # de: what the lint refuses: a translated placeholder keyword and a <script> in the lesson,
+    # a <script> in a quiz, a markdown cell deleted from a notebook.
+    page = project / "translations" / "de" / "lessons" / "gan" / "index.md"
+    text = page.read_text(encoding="utf-8").replace("{{ result gan-pytorch/dcgan cfid }}", "{{ Ergebnis gan-pytorch/dcgan cfid }}", 1)
+    page.write_text(text + "\n<script>alert('Hallo')</script>\n", encoding="utf-8")
+    quiz = project / "translations" / "de" / "quiz" / "gan-pre.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace(
+        "text: Wie viele neuronale Netze trainiert ein GAN?", "text: Wie viele neuronale Netze <script>alert(1)</script>?"), encoding="utf-8")
+    where["placeholder"] = file_line(page, "{{ Ergebnis")
+    where["page script"] = file_line(page, "<script>")
+    where["quiz script"] = file_line(quiz, "<script>")
+    notebook = project / "translations" / "de" / "notebooks" / "first-look.ipynb"
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    gone = next(i for i, cell in enumerate(data["cells"]) if cell["cell_type"] == "markdown" and i > 0)
+    del data["cells"][gone]
+    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    site = tmp / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode != 0
+    return project, site, result.stderr, where
+
+
+def test_malformed_front_matter_fails_the_build_naming_file_and_line(broken_build):
+    _, _, err, _ = broken_build
+    assert re.search(r"translations/sv/index\.md:4: not valid YAML in the front matter: the \[ opened on line 4 is never closed", err), err[-2000:]
+
+
+def test_front_matter_naming_the_wrong_source_fails_the_build(broken_build):
+    _, _, err, _ = broken_build
+    assert "translations/nl/index.md:2: 'source' is 'help-translate.md' but this file translates 'index.md'" in err
+
+
+def test_a_quiz_link_to_a_missing_section_fails_the_build_at_its_line(broken_build):
+    """A quiz explanation pointing at a section id the lesson does not have, in one translation
+    only: the quiz page is generated, and its links are still checked, per language."""
+    _, _, err, where = broken_build
+    assert f"translations/da/quiz/gan-post.yml:{where['quiz link']}: ../lessons/gan/index.md#no-such-section" in err, err[-2000:]
+
+
+def test_the_build_refuses_what_the_lint_refuses_naming_the_real_file_and_line(broken_build):
+    """A <script> in a page or a quiz, a translated placeholder keyword and a deleted notebook
+    cell used to build green (only the lint caught them): the build fails on each, with
+    translations/<lang>/<file>:<line>, before anything is published."""
+    project, site, err, where = broken_build
+    assert f"translations/de/lessons/gan/index.md:{where['placeholder']}: {{{{ Ergebnis gan-pytorch/dcgan cfid }}}}: did you mean" in err, err[-3000:]
+    assert f"translations/de/lessons/gan/index.md:{where['page script']}: unsafe HTML: <script>" in err
+    assert f"translations/de/quiz/gan-pre.yml:{where['quiz script']}: unsafe HTML: <script>" in err
+    assert "translations/de/notebooks/first-look.ipynb:" in err and "has no counterpart here" in err
+    assert ".de.md" not in err and str(project) not in err, "real file names, relative to the repository"
+    assert not (site / "de" / "quiz" / "gan-pre" / "index.html").exists()
+
+
+def test_broken_link_fails_the_strict_build(tmp_path):
+    # MkDocs' own link check runs while pages are built, after the plugin's checks: a build of its
+    # own, of English and one translation (the check is the same in every language).
+    project = copy_project(tmp_path / "project", build_only=("en", "sv"))
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0 and "no-such-page.md" in result.stderr
