@@ -17,8 +17,8 @@ render on a machine other jobs share takes longer; the load says how much was go
 
 An artifact made from one run carries that run's config, seed, steps and metrics; one made from
 several carries a dict of each, keyed by run. Keys are sorted, so a re-render shows as a small diff.
-The format name is the one `ganlib render` wrote, so both renderers keep each other's entries
-while the last notebooks move over to `coursekit render`.
+The format name is the one the project's first renderer (`ganlib render`, since removed) wrote;
+it stays, so manifests written before keep being read.
 
 This module imports nothing heavy: the site build reads the manifest without Jupyter or torch.
 """
