@@ -346,7 +346,7 @@ def test_building_one_command_gives_it_the_same_options_as_the_whole_parser():
         return sorted(flag for action in sub._actions for flag in action.option_strings)
 
     whole = build_parser()
-    for command in ("train", "sample", "style", "render"):
+    for command in ("train", "sample", "evaluate", "style", "weights", "bench"):
         assert options(build_parser(command), command) == options(whole, command)
     assert options(build_parser("train"), "style") == ["--help", "-h"]  # listed, options not built
 
