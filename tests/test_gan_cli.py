@@ -209,10 +209,15 @@ def test_bench_train_equal_time_trains_each_recipe_for_its_rate_times_the_second
     recipe = ["--fid-seconds", "3", "--recipe", "ema:ema_decay=0.99"]
     # Phase 1 (on an idle machine): the steady steps/s of every recipe, nothing trained to the end.
     status, out, err = run_ganlib([*BENCH_TINY, "--repeats", "0", *recipe, "--rate-seconds", "0.3",
-                                   "--rates-only", "--json", rates_json], capsys)
+                                   "--rate-rounds", "2", "--rates-only", "--json", rates_json], capsys)
     assert status == 0, err
     measured = json.loads(rates_json.read_text())["equal_time"]
     assert set(measured["rates"]) == {"reference", "ganlib", "ema"} and measured["rates_measured"]
+    # Two rounds, taking turns over the recipes; each recipe's rate is its better round.
+    assert [line.split(" (")[0].strip() for line in out.splitlines() if "(round " in line] == \
+        ["reference", "ganlib", "ema"] * 2
+    assert all(measured["rates"][name] == max(rounds) and len(rounds) == 2
+               for name, rounds in measured["rate_rounds"].items())
     assert "runs" not in measured and "speedup" not in json.loads(rates_json.read_text())
     # Phase 2 (anywhere): every recipe trains round(3 s x its rate) steps from each seed; the numbers
     # of steps, not the clock, end the runs, so a loaded machine gives the same result.
