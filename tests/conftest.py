@@ -88,6 +88,17 @@ def run_ganlib(args, capsys):
     return status, out, err
 
 
+def signal_when_ready(proc: subprocess.Popen, ready, sig: int, timeout: float = 120) -> tuple[str, str]:
+    """Wait until `ready()` holds while `proc` still runs (failing with its stderr if it ends or
+    `timeout` s pass first), send it `sig`, and return its (stdout, stderr) once it has exited."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    return proc.communicate(timeout=timeout)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def ganlib_cache(tmp_path_factory) -> Path:
     """A fresh ganlib cache folder for the whole session (subprocesses inherit it): the tests'

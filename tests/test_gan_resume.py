@@ -4,12 +4,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import torch
 
+from conftest import signal_when_ready
 from ganlib import checkpoint as ckpt
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,12 +109,9 @@ def test_ctrl_c_writes_a_checkpoint_and_says_how_to_resume(tmp_path):
         first_line = proc.stdout.readline()  # the run names its folder before it trains
         assert first_line.startswith("run folder: runs/"), first_line
         run = tmp_path / first_line.split()[2]
-        deadline = time.monotonic() + 120
-        while not ((run / "metrics.jsonl").exists() and (run / "metrics.jsonl").read_text().count("\n") >= 3):
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
+        metrics = run / "metrics.jsonl"
+        out, err = signal_when_ready(proc, lambda: metrics.exists() and metrics.read_text().count("\n") >= 3,
+                                     signal.SIGINT)
     finally:
         proc.kill()
     assert proc.returncode == 130, err

@@ -11,7 +11,7 @@ from skimage import data
 
 from ganlib import features
 from ganlib.features import RandomFeatures, VGGFeatures, WeightsError, build_features, vgg_feature_layers
-from conftest import run_ganlib
+from conftest import run_ganlib, signal_when_ready
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,6 @@ def test_sigterm_to_a_running_style_run_keeps_the_latest_picture(photos, tmp_pat
     import signal
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
@@ -182,12 +181,8 @@ def test_sigterm_to_a_running_style_run_keeps_the_latest_picture(photos, tmp_pat
                              "--device", "cpu", "--quiet"], env={**os.environ, "PYTHONPATH": str(repo)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while not (frames.is_dir() and any(frames.iterdir())):  # it is optimising
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        # It is optimising once it has saved a frame.
+        _, err = signal_when_ready(proc, lambda: frames.is_dir() and any(frames.iterdir()), signal.SIGTERM)
     finally:
         proc.kill()
     assert proc.returncode == 143, err
