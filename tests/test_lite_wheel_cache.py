@@ -25,3 +25,16 @@ def test_a_second_build_takes_the_wheel_from_the_cache_and_new_sources_build_aga
     monkeypatch.setattr(build, "_package_version", lambda: "9.9.9")
     with pytest.raises(AssertionError, match="built again"):
         build.build_lite_wheel(tmp_path / "c", cache_dir=cache)
+
+
+def test_a_cache_keeps_its_newest_entries_files_and_folders_alike(tmp_path):
+    import os
+
+    for age, name in enumerate(["newest", "second.gz", "third", "fourth.gz"]):
+        entry = tmp_path / name
+        entry.mkdir() if "." not in name else entry.write_bytes(b"x")
+        if entry.is_dir():
+            (entry / "wheel.whl").write_bytes(b"x")
+        os.utime(entry, (1000 - age, 1000 - age))
+    build._keep_newest(tmp_path.iterdir(), 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newest", "second.gz"]

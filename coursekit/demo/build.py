@@ -79,6 +79,17 @@ def _lite_sources_key(version: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def _keep_newest(entries, kept: int) -> None:
+    """Delete all but the `kept` newest of a cache's entries (files or folders): a cache keyed by
+    sources keeps a few recent keys, not one per edit."""
+    made = sorted(entries, key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in made[kept:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
 def build_lite_wheel(out_dir: Path, cache_dir: Path = WHEEL_CACHE) -> Path:
     """`ganlib_lite-<version>-py3-none-any.whl` into `out_dir`; return its path.
 
@@ -91,10 +102,8 @@ def build_lite_wheel(out_dir: Path, cache_dir: Path = WHEEL_CACHE) -> Path:
     cached = Path(cache_dir) / _lite_sources_key(version) / wheel_filename()
     if not cached.is_file():
         _build_wheel_into(cached.parent, version)
-        # Keep the newest few (a branch switch may bring older sources back), not one per edit.
-        made = sorted(Path(cache_dir).iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
-        for old in made[WHEELS_KEPT:]:
-            shutil.rmtree(old, ignore_errors=True)
+        # A branch switch may bring older sources back.
+        _keep_newest(Path(cache_dir).iterdir(), WHEELS_KEPT)
     wheel = out_dir / cached.name
     tmp_wheel = out_dir / (cached.name + ".tmp")
     shutil.copyfile(cached, tmp_wheel)
@@ -180,10 +189,8 @@ def make_snapshot(wheel: Path, node_modules: Path = ROOT / "node_modules") -> Pa
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise DemoBuildError(f"making the Pyodide start-up snapshot with {node} failed: {tail[0]}")
     os.replace(tmp, cached)
-    # Keep the newest few (another checkout's wheel may come back), not one per edit of ganlib.lite.
-    made = sorted(cache_dir.glob("pyodide-snapshot-*.gz"), key=lambda path: path.stat().st_mtime, reverse=True)
-    for old in made[SNAPSHOTS_KEPT:]:
-        old.unlink(missing_ok=True)
+    # Another checkout's wheel may come back.
+    _keep_newest(cache_dir.glob("pyodide-snapshot-*.gz"), SNAPSHOTS_KEPT)
     return cached
 
 
