@@ -4,7 +4,8 @@ Shapes: a batch is a list of rows (one list of floats per example); a layer's we
 of rows, one per output unit, so `W[j][i]` connects input i to output j. Hidden layers use a
 leaky ReLU; the last layer is linear.
 
-The products run in kernels generated for each layer shape (see `ganlib.lite.kernels`).
+The products run in kernels generated for each layer shape, and for whole networks where no
+layer's input is needed afterwards (see `ganlib.lite.kernels`).
 """
 from __future__ import annotations
 
