@@ -11,6 +11,7 @@ import pytest
 
 from ganlib.lite import portable_math as pm
 from ganlib.lite.kernels import dots_kernel, forward_kernel, input_grad_kernel
+from ganlib.lite.mlp import MLP
 from ganlib.lite.presets import PRESETS, preset_config
 from ganlib.lite.rand import gaussian_pairs
 from ganlib.lite.session import Session, reference_run
@@ -88,6 +89,31 @@ def test_kernels_equal_plain_loops_summing_left_to_right():
     R, C = list(zip(*dZ)), list(zip(*X))
     assert dots_kernel(batch, n_in)(R, C) == [[dot(r, c) for c in C] for r in R]
 
+
+
+@pytest.mark.parametrize("sizes", [[3, 5, 4, 1], [2, 16, 16, 1], [2, 1]])
+def test_whole_network_kernels_give_the_bits_of_the_layer_kernels(sizes):
+    """`net(X)` and `point_input_grads` run every layer in one pass over the rows; they must
+    give exactly what `forward` and `backward`, layer by layer, give (the demo's reproducibility)."""
+    rng = random.Random(3)
+    net = MLP(sizes, rng, leak=0.2)
+    X = [[rng.uniform(-2, 2) for _ in range(sizes[0])] for _ in range(9)]
+    out, inputs = net.forward(X)
+    assert net(X) == out
+    seen = []
+
+    def slope(v):  # any function of the output will do; it may note what it sees
+        seen.append(v)
+        return 3.0 * v * v - 1.0
+
+    dX = net.point_input_grads(X, slope)
+    assert seen == [row[0] for row in out]
+    assert dX == net.backward(inputs, [[slope(row[0])] for row in out], param_grads=False, input_grad=True)[1]
+
+
+def test_point_input_grads_needs_one_output():
+    with pytest.raises(ValueError, match="needs one output unit, got sizes"):
+        MLP([2, 3, 2], random.Random(0)).point_input_grads([[0.0, 0.0]], lambda v: v)
 
 # -- targets ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(TARGETS))

@@ -106,3 +106,80 @@ def dots_kernel(length: int, n_columns: int) -> Callable:
     outputs = ", ".join(" + ".join(f"c{j}_{n} * r{n}" for n in range(length)) for j in range(n_columns))
     lines += [f"        append([{outputs}])", "    return out"]
     return _compile("dots", lines)
+
+
+# -- whole networks, row by row ----------------------------------------------------------------
+# The layers of a network in one pass over the rows, for what needs no layer's input afterwards
+# (no parameter gradients): a row's activations stay in local variables instead of going into a
+# list per layer that the next layer unpacks again. The products are those of the layer kernels
+# above, in the same order, so the bits are the same.
+# Names: w{k}_{j}_{i} and b{k}_{j} are layer k's parameters, a{k}_{i} its input; z{j} the output
+# of the layer being computed; d{j} the gradient at a layer's output (before its activation),
+# g{i} the gradient at its input.
+
+def _network_head(name: str, sizes: tuple[int, ...], args: str) -> list[str]:
+    lines = [f"def {name}(X, weights, biases, leak{args}):"]
+    for k in range(len(sizes) - 1):
+        lines += [f"    {_matrix_names(f'w{k}_', sizes[k + 1], sizes[k])} = weights[{k}]",
+                  f"    {_names(f'b{k}_', sizes[k + 1])}, = biases[{k}]"]
+    return lines
+
+
+def _forward_lines(sizes: tuple[int, ...]) -> list[str]:
+    """One row through every layer, from a0_* to z*."""
+    lines = []
+    layers = len(sizes) - 1
+    for k in range(layers):
+        n_in, n_out = sizes[k], sizes[k + 1]
+        for j in range(n_out):
+            terms = " + ".join(f"w{k}_{j}_{i} * a{k}_{i}" for i in range(n_in))
+            lines.append(f"        z{j} = {terms} + b{k}_{j}")
+        if k < layers - 1:
+            lines += [f"        a{k + 1}_{j} = z{j} if z{j} > 0.0 else leak * z{j}" for j in range(n_out)]
+    return lines
+
+
+def _backward_lines(sizes: tuple[int, ...]) -> list[str]:
+    """From d0 at the output back to the network's input, g*."""
+    lines = []
+    for k in range(len(sizes) - 2, -1, -1):
+        n_in, n_out = sizes[k], sizes[k + 1]
+        for i in range(n_in):
+            terms = " + ".join(f"w{k}_{j}_{i} * d{j}" for j in range(n_out))
+            lines.append(f"        g{i} = {terms}")
+        if k > 0:  # through the leaky ReLU that made this layer's input
+            lines += [f"        d{i} = g{i} if a{k}_{i} > 0.0 else leak * g{i}" for i in range(n_in)]
+    return lines
+
+
+@cache
+def network_forward_kernel(sizes: tuple[int, ...]) -> Callable:
+    """`f(X, weights, biases, leak)`: the output rows of a whole network (the layers of
+    `forward_kernel`, leaky ReLU after each hidden one), without keeping the layers' inputs:
+    for what is only drawn, such as the generated points and D's verdict on a grid."""
+    lines = _network_head("network_forward", sizes, "")
+    lines += ["    out = []", "    append = out.append", f"    for {_names('a0_', sizes[0])}, in X:"]
+    lines += _forward_lines(sizes)
+    lines += [f"        append([{_names('z', sizes[-1])}])", "    return out"]
+    return _compile("network_forward", lines)
+
+
+@cache
+def point_input_grad_kernel(sizes: tuple[int, ...]) -> Callable:
+    """`f(X, weights, biases, leak, slope)` for a network with one output unit.
+
+    For each row x of X: the output o, then the gradient of a loss with respect to x, back
+    through the layers (as `input_grad_kernel` does) from `slope(o)`, the loss's derivative with
+    respect to o. Returns the input-gradient rows.
+    """
+    if sizes[-1] != 1:
+        raise ValueError(f"point_input_grad_kernel needs one output unit, got sizes {list(sizes)}")
+    lines = _network_head("point_input_grad", sizes, ", slope")
+    lines += ["    grads = []", "    add_grad = grads.append",
+              f"    for {_names('a0_', sizes[0])}, in X:"]
+    lines += _forward_lines(sizes)
+    lines.append("        d0 = slope(z0)")
+    lines += _backward_lines(sizes)
+    lines += [f"        add_grad([{_names('g', sizes[0])}])", "    return grads"]
+    return _compile("point_input_grad", lines)
+

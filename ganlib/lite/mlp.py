@@ -4,14 +4,17 @@ Shapes: a batch is a list of rows (one list of floats per example); a layer's we
 of rows, one per output unit, so `W[j][i]` connects input i to output j. Hidden layers use a
 leaky ReLU; the last layer is linear.
 
-The products run in kernels generated for each layer shape (see `ganlib.lite.kernels`).
+The products run in kernels generated for each layer shape, and for whole networks where no
+layer's input is needed afterwards (see `ganlib.lite.kernels`).
 """
 from __future__ import annotations
 
 import random
+from itertools import chain, islice
 from math import fsum, sqrt
 
-from ganlib.lite.kernels import dots_kernel, forward_kernel, input_grad_kernel
+from ganlib.lite.kernels import (dots_kernel, forward_kernel, input_grad_kernel, network_forward_kernel,
+                                 point_input_grad_kernel)
 
 Matrix = list[list[float]]
 
@@ -51,7 +54,8 @@ class MLP:
         return X, inputs
 
     def __call__(self, X: Matrix) -> Matrix:
-        return self.forward(X)[0]
+        """The outputs alone (the same numbers as `forward`), in one pass over the rows."""
+        return network_forward_kernel(tuple(self.sizes))(X, self.weights, self.biases, self.leak)
 
     def backward(self, inputs: list[Matrix], grad_out: Matrix, *, param_grads: bool = True,
                  input_grad: bool = False) -> tuple[list[list[float]] | None, Matrix | None]:
@@ -70,16 +74,27 @@ class MLP:
             dZ = input_grad_kernel(len(W[0]), len(W), k > 0)(dZ, W, X, self.leak)
         return (grads if param_grads else None), (dZ if input_grad else None)
 
+    def point_input_grads(self, X: Matrix, slope) -> Matrix:
+        """For a network with one output unit and a loss given point by point: the gradient of
+        each point's loss with respect to its row of X, where `slope(output)` returns the loss's
+        derivative with respect to the network's output there (and may note the loss itself).
+        The numbers of `forward`, then `backward` from the slopes, in one pass over the rows."""
+        return point_input_grad_kernel(tuple(self.sizes))(X, self.weights, self.biases, self.leak, slope)
+
 
 class Adam:
-    """Adam (Kingma and Ba) over parameter rows, updated in place."""
+    """Adam (Kingma and Ba) over parameter rows, updated in place.
+
+    The moments are kept as one flat list: three list comprehensions over all the parameters
+    cost less in Pyodide than three per row, and most rows here are short."""
 
     def __init__(self, rows: list[list[float]], lr: float, beta1: float = 0.5, beta2: float = 0.999,
                  eps: float = 1e-8):
         self.rows = rows
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.m = [[0.0] * len(r) for r in rows]
-        self.v = [[0.0] * len(r) for r in rows]
+        size = sum(map(len, rows))
+        self.m = [0.0] * size
+        self.v = [0.0] * size
         # beta**t by repeated multiplication: float ** int goes through the C library's pow().
         self.beta1_t = 1.0
         self.beta2_t = 1.0
@@ -91,7 +106,10 @@ class Adam:
         step_size = self.lr / (1.0 - self.beta1_t)
         unbias_v = 1.0 / sqrt(1.0 - self.beta2_t)
         one_b1, one_b2, eps = 1.0 - b1, 1.0 - b2, self.eps
-        for p, g, m, v in zip(self.rows, grads, self.m, self.v):
-            m[:] = [b1 * mi + one_b1 * gi for mi, gi in zip(m, g)]
-            v[:] = [b2 * vi + one_b2 * gi * gi for vi, gi in zip(v, g)]
-            p[:] = [pi - step_size * mi / (sqrt(vi) * unbias_v + eps) for pi, mi, vi in zip(p, m, v)]
+        g = list(chain.from_iterable(grads))
+        self.m = m = [b1 * mi + one_b1 * gi for mi, gi in zip(self.m, g)]
+        self.v = v = [b2 * vi + one_b2 * gi * gi for vi, gi in zip(self.v, g)]
+        updated = iter([pi - step_size * mi / (sqrt(vi) * unbias_v + eps)
+                        for pi, mi, vi in zip(chain.from_iterable(self.rows), m, v)])
+        for row in self.rows:
+            row[:] = islice(updated, len(row))

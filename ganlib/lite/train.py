@@ -141,12 +141,22 @@ def d_loss_and_grad(outputs: list[float], B: int, real_label: float, loss: str
     return value, grad, seen
 
 
-def g_loss_and_grad(outputs: list[float], loss: str) -> tuple[list[float], list[float]]:
-    """G's loss per generated point, and its derivative with respect to D's output there."""
+def g_point_loss(loss: str, scale: float):
+    """G's loss a point at a time, as D's output l at each generated point comes
+    (`MLP.point_input_grads`): `slope(l)`, the loss's derivative with respect to l divided by
+    `scale`, which also records the loss at the point in the list returned with it."""
+    losses = []
+    record = losses.append
     if loss == "log":  # -log D(G(z)) = softplus(-l); d/dl = sigmoid(l) - 1
-        terms = [logistic(v) for v in outputs]
-        return [t[2] for t in terms], [t[0] - 1.0 for t in terms]
-    return [(v - 1.0) * (v - 1.0) / 2 for v in outputs], [v - 1.0 for v in outputs]
+        def slope(v: float) -> float:
+            p, _, softplus_neg = logistic(v)
+            record(softplus_neg)
+            return (p - 1.0) / scale
+    else:  # (l - 1)^2 / 2; d/dl = l - 1
+        def slope(v: float) -> float:
+            record((v - 1.0) * (v - 1.0) / 2)
+            return (v - 1.0) / scale
+    return slope, losses
 
 
 def verdict(output: float, loss: str) -> float:
@@ -206,10 +216,9 @@ class GanTrainer:
             self._fake = self.G.forward(uniform_batch(self.rng, cfg.batch_size, cfg.latent_dim))
         fake, g_inputs = self._fake
         self._fake = None
-        outputs, d_inputs = self.D.forward(fake)
-        losses, slopes = g_loss_and_grad([row[0] for row in outputs], cfg.loss)
         B = len(fake)
-        _, grad_fake = self.D.backward(d_inputs, [[s / B] for s in slopes], param_grads=False, input_grad=True)
+        slope, losses = g_point_loss(cfg.loss, B)
+        grad_fake = self.D.point_input_grads(fake, slope)
         grads_g, _ = self.G.backward(g_inputs, grad_fake)
         self.opt_g.step(grads_g)
         self.steps_done += 1
@@ -245,9 +254,7 @@ class GanTrainer:
         (dx, dy) = minus the gradient of G's loss with respect to the point (per point, not
         averaged over a batch). `generated`: what `generated()` returned, if at hand."""
         points = self.G(self.eval_noise[:n]) if generated is None else generated[:n]
-        outputs, d_inputs = self.D.forward(points)
-        _, slopes = g_loss_and_grad([row[0] for row in outputs], self.config.loss)
-        _, grads = self.D.backward(d_inputs, [[s] for s in slopes], param_grads=False, input_grad=True)
+        grads = self.D.point_input_grads(points, g_point_loss(self.config.loss, 1)[0])
         return [v for (x, y), (gx, gy) in zip(points, grads) for v in (x, y, -gx, -gy)]
 
     def manifold(self, n: int) -> list[float]:

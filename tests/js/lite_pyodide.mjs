@@ -21,7 +21,8 @@ const loadSeconds = (performance.now() - started) / 1000;
 const snapshot = snapshotFile && JSON.parse(pyodide.runPython(`
 import json, os, sys
 json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("ganlib")), "environ": sorted(os.environ),
-            "kernels": sys.modules["ganlib.lite.kernels"].forward_kernel.cache_info().currsize})`));
+            "kernels": sum(f.cache_info().currsize for f in vars(sys.modules["ganlib.lite.kernels"]).values()
+                           if hasattr(f, "cache_info"))})`));
 pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 let out;
 if (rest[0] === "--script") {
