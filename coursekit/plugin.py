@@ -19,7 +19,8 @@ every other language from its own on_post_build:
   English (no translation yet), a banner on translations made from an older English text, and a
   note on translations no native speaker has reviewed yet (coursekit.notices);
 - on_page_context: "edit this page" opens the file the page is made from, or, on a page not
-  translated yet, the Help translate page;
+  translated yet, the Help translate page; around Material's search (priority 0), the search reads
+  the page with its code unhighlighted (coursekit.search_text), and the page keeps it highlighted;
 - on_post_page: small HTML fixes; a notebook page's .ipynb published beside it;
 - on_post_build, after every language: the legacy quiz addresses, the demo's runtime, and the
   notebook conversions no page used leave the cache.
@@ -40,7 +41,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from coursekit import repository_links, results
+from coursekit import repository_links, results, search_text
 from coursekit.colab import colab_url, head_commit, package_source, requirement_of
 from coursekit.demo import DEMO_ASSETS, DemoBuildError, add_widgets, runnable_notebook, write_demo_assets
 from coursekit.diagrams import DiagramError
@@ -85,6 +86,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.notebook_pages: NotebookPages | None = None  # converted notebooks (coursekit.notebook_html)
         self.templates = _CompiledTemplates()
         self.copy_once = CopyOnce()  # static files: copied by the first language pass only
+        self._highlighted: str | None = None  # a page's content while the search reads it without highlighting
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
@@ -214,7 +216,23 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             notices += review_note(ui, lang, self.layout.names[lang], help_url + "#review")
         return notices + html
 
-    def on_page_context(self, context, page, config, nav):
+    @event_priority(10)
+    def search_reads_plain_code(self, context, page, config, nav):
+        """Material's search (priority 0) reads the page next: hand it the code without its
+        highlighting spans, a quarter of the build otherwise (coursekit.search_text)."""
+        self._highlighted = page.content
+        if page.content:
+            page.content = search_text.for_search(page.content)
+        return context
+
+    @event_priority(-10)
+    def page_keeps_highlighted_code(self, context, page, config, nav):
+        if self._highlighted:
+            page.content = search_text.without_search_attributes(self._highlighted)
+        self._highlighted = None
+        return context
+
+    def edit_link(self, context, page, config, nav):
         lang = self.i18n.current_language
         if lang != self.layout.default_language and untranslated(self.site, page.file.src_uri):
             # Editing the English file from here would change the English page: show how to start
@@ -228,6 +246,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         elif page.file.src_uri in self.site.native_pages:
             page.edit_url = None  # made from data alone (the status table): there is no file to edit
         return context
+
+    on_page_context = CombinedEvent(search_reads_plain_code, edit_link, page_keeps_highlighted_code)
 
     def on_post_page(self, output: str, page, config) -> str:
         if isinstance(page.file, NotebookFile):
