@@ -120,11 +120,45 @@ class StyleConfig:
 # Losses
 # ---------------------------------------------------------------------------------------------
 
+class _Gram(torch.autograd.Function):
+    """F^T F / N for features F laid out as (B, N positions, C channels) or (B, C, N), with a cheaper backward.
+
+    Autograd's own backward of F^T F takes two matrix products and adds them (one per factor);
+    as the Gram matrix is symmetric, one product with the symmetrised incoming gradient gives
+    the same result. The float32 copy of F made for the forward product is kept for it.
+    """
+
+    @staticmethod
+    def forward(ctx, features: torch.Tensor, positions_first: bool) -> torch.Tensor:
+        b, c, h, w = features.shape
+        if positions_first:  # channels_last: (B, H, W, C) in memory, so this is a view
+            flat = features.permute(0, 2, 3, 1).reshape(b, h * w, c).float()
+            gram = flat.transpose(1, 2) @ flat
+        else:
+            flat = features.reshape(b, c, h * w).float()
+            gram = flat @ flat.transpose(1, 2)
+        ctx.save_for_backward(flat)
+        ctx.positions_first, ctx.shape, ctx.dtype = positions_first, features.shape, features.dtype
+        return gram / (h * w)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (flat,) = ctx.saved_tensors
+        b, c, h, w = ctx.shape
+        sym = (grad + grad.transpose(1, 2)) / (h * w)
+        if ctx.positions_first:
+            grad_features = (flat @ sym).view(b, h, w, c).permute(0, 3, 1, 2)  # stays channels_last
+        else:
+            grad_features = (sym @ flat).view(b, c, h, w)
+        return grad_features.to(ctx.dtype), None
+
+
 def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     """Channel co-occurrence (B, C, C) of features (B, C, H, W), averaged over the H*W positions, in float32."""
-    b, c, h, w = features.shape
-    flat = features.reshape(b, c, h * w).float()
-    return flat @ flat.transpose(1, 2) / (h * w)
+    # Channels_last features are read in place as (positions, channels): no copy into NCHW first.
+    positions_first = features.shape[1] > 1 and not features.is_contiguous() and \
+        features.is_contiguous(memory_format=torch.channels_last)
+    return _Gram.apply(features, positions_first)
 
 
 def total_variation(x: torch.Tensor) -> torch.Tensor:

@@ -42,6 +42,33 @@ def test_gram_matrix_is_channel_cooccurrence_per_position():
     assert torch.allclose(g, g.transpose(1, 2))
 
 
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+def test_gram_matrix_gradient_matches_the_plain_formula(layout):
+    # gram_matrix has its own backward (one product instead of two); it must give autograd's gradient
+    # of F F^T / N, also for a loss whose gradient is not symmetric, and keep the features' layout.
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 6, 5, 7, generator=gen)
+    if layout == "channels_last":
+        x = x.contiguous(memory_format=torch.channels_last)
+    weights = torch.randn(2, 6, 6, generator=gen)
+    ours = x.clone().requires_grad_(True)
+    (gram_matrix(ours) * weights).sum().backward()
+    plain = x.clone().requires_grad_(True)
+    flat = plain.reshape(2, 6, 35)
+    ((flat @ flat.transpose(1, 2) / 35) * weights).sum().backward()
+    assert torch.allclose(ours.grad, plain.grad, atol=1e-5)
+    assert ours.grad.is_contiguous(memory_format=torch.channels_last) == (layout == "channels_last")
+    assert torch.allclose(gram_matrix(x), gram_matrix(x.contiguous()), atol=1e-6)
+
+
+def test_gram_matrix_of_bfloat16_features_is_float32_with_a_bfloat16_gradient():
+    x = torch.randn(1, 4, 6, 6).to(torch.bfloat16).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    g = gram_matrix(x)
+    assert g.dtype == torch.float32
+    g.sum().backward()
+    assert x.grad.dtype == torch.bfloat16 and x.grad.shape == x.shape
+
+
 def test_total_variation_is_zero_on_flat_images_and_grows_with_noise():
     flat = torch.full((1, 3, 16, 16), 0.3)
     assert total_variation(flat) == 0
