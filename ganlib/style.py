@@ -22,6 +22,7 @@ runs in bfloat16 with channels_last tensors (the Gram matrices and losses stay i
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import math
 import time
@@ -200,6 +201,12 @@ class StyleObjective:
         self.weights = {"content": content_weight, "style": style_weight, "tv": tv_weight}
         self.device = content.device
         self.autocast_dtype = autocast_dtype
+        # Autocast casts the weights anew at every evaluation (it keeps casts only of weights that
+        # require gradients); a copy of the layers already in that dtype leaves it nothing to cast.
+        self.low_precision_net = None
+        if autocast_dtype is not None:
+            self.low_precision_net = copy.deepcopy(net)
+            self.low_precision_net.layers.to(autocast_dtype)
         # The content and TV terms are always measured, so records show them even at weight 0 (the
         # content layer lies on the way to the deepest style layer); the style layers only when weighted.
         self.wanted = set(self.content_layers) | set(self.style_layers if style_weight else ())
@@ -216,7 +223,7 @@ class StyleObjective:
     def _features(self, x: torch.Tensor, names) -> dict[str, torch.Tensor]:
         if self.autocast_dtype is not None:
             with torch.autocast(x.device.type, dtype=self.autocast_dtype):
-                return self.net(x, names)
+                return self.low_precision_net(x, names)
         return self.net(x, names)
 
     def terms(self, x: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -127,6 +127,33 @@ def test_the_fast_paths_take_lbfgs_through_a_pyramid_too(photos, bf16, channels_
     assert result.history[-1]["style"] < 0.5 * result.history[0]["style"]
 
 
+def test_a_bf16_objective_sees_what_autocast_of_the_float32_network_sees_and_leaves_it_in_float32(net, photos):
+    # The objective runs a bf16 copy of the layers (so autocast need not cast the weights at every
+    # evaluation): features and gradients must be those of autocasting the caller's network.
+    content, style = prepare_images(*photos, tiny(size=32))
+    names = net.style_layers
+    ours = StyleObjective(net, content, style, content_weight=1, style_weight=10, tv_weight=0,
+                          content_layers=net.content_layers, style_layers=names, autocast_dtype=torch.bfloat16)
+    assert all(p.dtype == torch.float32 for p in net.parameters())
+    assert all(p.dtype == torch.bfloat16 for p in ours.low_precision_net.layers.parameters())
+    grads = []
+    for features in (ours._features, lambda image, names: _autocast_features(net, image, names)):
+        x = content.clone().requires_grad_(True)
+        feats = features(x, names)
+        sum(f.float().square().mean() for f in feats.values()).backward()
+        grads.append((feats, x.grad))
+    (ours_feats, ours_grad), (expected_feats, expected_grad) = grads
+    for name in names:
+        assert ours_feats[name].dtype == torch.bfloat16
+        assert torch.equal(ours_feats[name], expected_feats[name]), name
+    assert torch.allclose(ours_grad, expected_grad, rtol=1e-3, atol=1e-3 * float(expected_grad.abs().max()))
+
+
+def _autocast_features(net, image, names):
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        return net(image, names)
+
+
 def test_a_bf16_run_that_stalls_spends_the_rest_of_its_budget_in_float32(photos):
     """On this small problem bf16's rounding stops L-BFGS after about 80 of 200 evaluations; the
     remaining ones run in float32 and lower the loss further."""
