@@ -22,6 +22,7 @@ runs in bfloat16 with channels_last tensors (the Gram matrices and losses stay i
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import math
 import time
@@ -120,11 +121,45 @@ class StyleConfig:
 # Losses
 # ---------------------------------------------------------------------------------------------
 
+class _Gram(torch.autograd.Function):
+    """F^T F / N for features F laid out as (B, N positions, C channels) or (B, C, N), with a cheaper backward.
+
+    Autograd's own backward of F^T F takes two matrix products and adds them (one per factor);
+    as the Gram matrix is symmetric, one product with the symmetrised incoming gradient gives
+    the same result. The float32 copy of F made for the forward product is kept for it.
+    """
+
+    @staticmethod
+    def forward(ctx, features: torch.Tensor, positions_first: bool) -> torch.Tensor:
+        b, c, h, w = features.shape
+        if positions_first:  # channels_last: (B, H, W, C) in memory, so this is a view
+            flat = features.permute(0, 2, 3, 1).reshape(b, h * w, c).float()
+            gram = flat.transpose(1, 2) @ flat
+        else:
+            flat = features.reshape(b, c, h * w).float()
+            gram = flat @ flat.transpose(1, 2)
+        ctx.save_for_backward(flat)
+        ctx.positions_first, ctx.shape, ctx.dtype = positions_first, features.shape, features.dtype
+        return gram / (h * w)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (flat,) = ctx.saved_tensors
+        b, c, h, w = ctx.shape
+        sym = (grad + grad.transpose(1, 2)) / (h * w)
+        if ctx.positions_first:
+            grad_features = (flat @ sym).view(b, h, w, c).permute(0, 3, 1, 2)  # stays channels_last
+        else:
+            grad_features = (sym @ flat).view(b, c, h, w)
+        return grad_features.to(ctx.dtype), None
+
+
 def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     """Channel co-occurrence (B, C, C) of features (B, C, H, W), averaged over the H*W positions, in float32."""
-    b, c, h, w = features.shape
-    flat = features.reshape(b, c, h * w).float()
-    return flat @ flat.transpose(1, 2) / (h * w)
+    # Channels_last features are read in place as (positions, channels): no copy into NCHW first.
+    positions_first = features.shape[1] > 1 and not features.is_contiguous() and \
+        features.is_contiguous(memory_format=torch.channels_last)
+    return _Gram.apply(features, positions_first)
 
 
 def total_variation(x: torch.Tensor) -> torch.Tensor:
@@ -166,6 +201,12 @@ class StyleObjective:
         self.weights = {"content": content_weight, "style": style_weight, "tv": tv_weight}
         self.device = content.device
         self.autocast_dtype = autocast_dtype
+        # Autocast casts the weights anew at every evaluation (it keeps casts only of weights that
+        # require gradients); a copy of the layers already in that dtype leaves it nothing to cast.
+        self.low_precision_net = None
+        if autocast_dtype is not None:
+            self.low_precision_net = copy.deepcopy(net)
+            self.low_precision_net.layers.to(autocast_dtype)
         # The content and TV terms are always measured, so records show them even at weight 0 (the
         # content layer lies on the way to the deepest style layer); the style layers only when weighted.
         self.wanted = set(self.content_layers) | set(self.style_layers if style_weight else ())
@@ -182,7 +223,7 @@ class StyleObjective:
     def _features(self, x: torch.Tensor, names) -> dict[str, torch.Tensor]:
         if self.autocast_dtype is not None:
             with torch.autocast(x.device.type, dtype=self.autocast_dtype):
-                return self.net(x, names)
+                return self.low_precision_net(x, names)
         return self.net(x, names)
 
     def terms(self, x: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -42,6 +42,33 @@ def test_gram_matrix_is_channel_cooccurrence_per_position():
     assert torch.allclose(g, g.transpose(1, 2))
 
 
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+def test_gram_matrix_gradient_matches_the_plain_formula(layout):
+    # gram_matrix has its own backward (one product instead of two); it must give autograd's gradient
+    # of F F^T / N, also for a loss whose gradient is not symmetric, and keep the features' layout.
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 6, 5, 7, generator=gen)
+    if layout == "channels_last":
+        x = x.contiguous(memory_format=torch.channels_last)
+    weights = torch.randn(2, 6, 6, generator=gen)
+    ours = x.clone().requires_grad_(True)
+    (gram_matrix(ours) * weights).sum().backward()
+    plain = x.clone().requires_grad_(True)
+    flat = plain.reshape(2, 6, 35)
+    ((flat @ flat.transpose(1, 2) / 35) * weights).sum().backward()
+    assert torch.allclose(ours.grad, plain.grad, atol=1e-5)
+    assert ours.grad.is_contiguous(memory_format=torch.channels_last) == (layout == "channels_last")
+    assert torch.allclose(gram_matrix(x), gram_matrix(x.contiguous()), atol=1e-6)
+
+
+def test_gram_matrix_of_bfloat16_features_is_float32_with_a_bfloat16_gradient():
+    x = torch.randn(1, 4, 6, 6).to(torch.bfloat16).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    g = gram_matrix(x)
+    assert g.dtype == torch.float32
+    g.sum().backward()
+    assert x.grad.dtype == torch.bfloat16 and x.grad.shape == x.shape
+
+
 def test_total_variation_is_zero_on_flat_images_and_grows_with_noise():
     flat = torch.full((1, 3, 16, 16), 0.3)
     assert total_variation(flat) == 0
@@ -98,6 +125,33 @@ def test_the_fast_paths_take_lbfgs_through_a_pyramid_too(photos, bf16, channels_
     result = run_style_transfer(content, style, cfg, net)
     assert result.image.is_contiguous() and result.image.dtype == torch.float32
     assert result.history[-1]["style"] < 0.5 * result.history[0]["style"]
+
+
+def test_a_bf16_objective_sees_what_autocast_of_the_float32_network_sees_and_leaves_it_in_float32(net, photos):
+    # The objective runs a bf16 copy of the layers (so autocast need not cast the weights at every
+    # evaluation): features and gradients must be those of autocasting the caller's network.
+    content, style = prepare_images(*photos, tiny(size=32))
+    names = net.style_layers
+    ours = StyleObjective(net, content, style, content_weight=1, style_weight=10, tv_weight=0,
+                          content_layers=net.content_layers, style_layers=names, autocast_dtype=torch.bfloat16)
+    assert all(p.dtype == torch.float32 for p in net.parameters())
+    assert all(p.dtype == torch.bfloat16 for p in ours.low_precision_net.layers.parameters())
+    grads = []
+    for features in (ours._features, lambda image, names: _autocast_features(net, image, names)):
+        x = content.clone().requires_grad_(True)
+        feats = features(x, names)
+        sum(f.float().square().mean() for f in feats.values()).backward()
+        grads.append((feats, x.grad))
+    (ours_feats, ours_grad), (expected_feats, expected_grad) = grads
+    for name in names:
+        assert ours_feats[name].dtype == torch.bfloat16
+        assert torch.equal(ours_feats[name], expected_feats[name]), name
+    assert torch.allclose(ours_grad, expected_grad, rtol=1e-3, atol=1e-3 * float(expected_grad.abs().max()))
+
+
+def _autocast_features(net, image, names):
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        return net(image, names)
 
 
 def test_a_bf16_run_that_stalls_spends_the_rest_of_its_budget_in_float32(photos):
