@@ -46,7 +46,7 @@ class StyleBenchConfig:
     weights: str | None = None
     baseline_steps: int = 300  # the tutorial's default budget; its loss after these is the target
     max_steps_factor: float = 3.0  # ganlib gets at most this many times the baseline's evaluations
-    pyramid: int = 3
+    pyramid: int = StyleConfig.pyramid  # ganlib's own default
     coarse_steps: int | None = 30  # ganlib's evaluations at each coarser level (None: as many as at full size)
     repeats: int = 1
     threads: int | None = None  # CPU threads for torch (None: torch's default)

@@ -62,7 +62,11 @@ class StyleConfig:
     init: str = "content"  # where the first level starts: content, noise or style
     optimizer: str = "lbfgs"
     lr: float = 0.02  # Adam's step size, in pixel units (images are in [0, 1])
-    pyramid: int = 3  # pyramid levels, each twice the size of the last (fewer if the image is small)
+    # Pyramid levels, each twice the size of the last (fewer if the image is small). Two: an
+    # evaluation's fixed cost makes small levels dear (at 64 px it costs half of one at 128), and
+    # at 256 px two levels reached the tutorial's loss in about 0.8 of the time three needed
+    # (`ganlib bench style --pyramid 2`, benchmarks page).
+    pyramid: int = 2
     preserve_colors: bool = False
     features: str = "auto"  # auto, vgg19, vgg16, vgg16-hed or random (see ganlib.features)
     weights: str | None = None  # local VGG19/VGG16 state dict instead of torchvision's download
