@@ -86,7 +86,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.notebook_pages: NotebookPages | None = None  # converted notebooks (coursekit.notebook_html)
         self.templates = _CompiledTemplates()
         self.copy_once = CopyOnce()  # static files: copied by the first language pass only
-        self._highlighted: str | None = None  # a page's content while the search reads it without highlighting
+        self._code_blocks: list[str] | None = None  # a page's highlighted code while the search reads it plain
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
@@ -220,16 +220,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def search_reads_plain_code(self, context, page, config, nav):
         """Material's search (priority 0) reads the page next: hand it the code without its
         highlighting spans, a quarter of the build otherwise (coursekit.search_text)."""
-        self._highlighted = page.content
+        self._code_blocks = None
         if page.content:
-            page.content = search_text.for_search(page.content)
+            page.content, self._code_blocks = search_text.for_search(page.content)
         return context
 
     @event_priority(-10)
     def page_keeps_highlighted_code(self, context, page, config, nav):
-        if self._highlighted:
-            page.content = search_text.without_search_attributes(self._highlighted)
-        self._highlighted = None
+        if self._code_blocks:
+            page.content = search_text.with_code_blocks(page.content, self._code_blocks)
+        self._code_blocks = None
         return context
 
     def edit_link(self, context, page, config, nav):

@@ -4,8 +4,8 @@ Material's search plugin reads every page's HTML with Python's HTMLParser, one c
 per piece of text. Highlighted code is most of those tags: Pygments wraps each token of a code
 block in its own `<span>`, and the notebook pages hold thousands of them (about 57 % of all tags
 in the site's articles). The search index keeps a code block's text, never its spans, so the
-search plugin is handed the page with the spans inside `<pre>` removed, and the page itself keeps
-them. That takes a quarter or more off a strict build.
+search plugin is handed the page with the spans inside `<pre>` removed, and afterwards the page
+gets its highlighted code blocks back.
 """
 from __future__ import annotations
 
@@ -13,15 +13,21 @@ import re
 
 _CODE_BLOCK = re.compile(r"<pre\b[^>]*>.*?</pre>", re.S)
 _SPAN_TAG = re.compile(r"</?span\b[^>]*>")
-# Material's search removes these attributes from the page once it has indexed it.
-_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
-def for_search(html: str) -> str:
-    """`html` with every `<span>` tag inside `<pre>` blocks removed (their text stays)."""
-    return _CODE_BLOCK.sub(lambda block: _SPAN_TAG.sub("", block.group(0)), html)
+def for_search(html: str) -> tuple[str, list[str]]:
+    """`html` with every `<span>` tag inside `<pre>` blocks removed (their text stays), and the
+    highlighted blocks as they were, for `with_code_blocks`."""
+    blocks = _CODE_BLOCK.findall(html)
+    return _CODE_BLOCK.sub(lambda block: _SPAN_TAG.sub("", block.group(0)), html), blocks
 
 
-def without_search_attributes(html: str) -> str:
-    """`html` as Material's search leaves a page after indexing it."""
-    return _SEARCH_ATTRIBUTE.sub("", html)
+def with_code_blocks(html: str, blocks: list[str]) -> str:
+    """`html` (what `for_search` gave, as the search left it) with its `<pre>` blocks, in order,
+    replaced by `blocks`. The search only removes `data-search-*` attributes from tags, so the
+    blocks are still where they were."""
+    originals = iter(blocks)
+    restored = _CODE_BLOCK.sub(lambda block: next(originals), html)
+    if next(originals, None) is not None:
+        raise ValueError("the page has fewer code blocks than before the search read it")
+    return restored

@@ -6,9 +6,10 @@ import json
 import re
 from types import SimpleNamespace
 
+import pytest
 from material.plugins.search.plugin import SearchIndex
 
-from coursekit.search_text import for_search
+from coursekit.search_text import for_search, with_code_blocks
 
 
 def _entries(html: str) -> list[dict]:
@@ -25,14 +26,23 @@ def _article(page) -> str:
 def test_a_notebook_page_indexes_the_same_text_without_its_highlighting(built_site):
     page = built_site / "de" / "notebooks" / "gan-pytorch" / "index.html"
     highlighted = _article(page)
-    plain = for_search(highlighted)
+    plain, blocks = for_search(highlighted)
     assert highlighted.count("<span") > 1000 and plain.count("<span") < highlighted.count("<span") / 10
     assert _entries(plain) == _entries(highlighted)
+    assert with_code_blocks(plain, blocks) == highlighted
 
 
-def test_spans_outside_code_blocks_stay():
-    html = '<p>Math <span class="arithmatex">x</span></p><pre><code><span class="n">G</span>(z)</code></pre>'
-    assert for_search(html) == '<p>Math <span class="arithmatex">x</span></p><pre><code>G(z)</code></pre>'
+def test_spans_outside_code_blocks_stay_and_the_blocks_come_back():
+    html = ('<p data-search-boost="2">Math <span class="arithmatex">x</span></p>'
+            '<pre><code><span class="n">G</span>(z)</code></pre><pre><span class="k">def</span></pre>')
+    plain, blocks = for_search(html)
+    assert plain == ('<p data-search-boost="2">Math <span class="arithmatex">x</span></p>'
+                     '<pre><code>G(z)</code></pre><pre>def</pre>')
+    # After indexing, the search removes the data-search-* attributes; the code comes back highlighted.
+    searched = plain.replace(' data-search-boost="2"', "")
+    assert with_code_blocks(searched, blocks) == html.replace(' data-search-boost="2"', "")
+    with pytest.raises(ValueError, match="fewer code blocks"):
+        with_code_blocks("<p>no code</p>", blocks)
 
 
 def test_the_site_keeps_its_highlighting_and_its_search_has_the_code(built_site):
