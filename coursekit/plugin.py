@@ -219,7 +219,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(10)
     def search_reads_plain_code(self, context, page, config, nav):
         """Material's search (priority 0) reads the page next: hand it the code without its
-        highlighting spans, a quarter of the build otherwise (coursekit.search_text)."""
+        highlighting spans, which are half of what it parses otherwise (coursekit.search_text)."""
         self._code_blocks = None
         if page.content:
             page.content, self._code_blocks = search_text.for_search(page.content)
