@@ -30,6 +30,23 @@ def _matrix_names(prefix: str, rows: int, cols: int) -> str:
     return " ".join("(" + ", ".join(f"{prefix}{r}_{c}" for c in range(cols)) + ",)," for r in range(rows))
 
 
+# The expressions every kernel shares: the layer kernels and the whole-network ones spell each sum
+# with these, so their terms come in the same order and the results have the same bits.
+def _row_sum(w: str, j: int, x: str, n: int) -> str:
+    """`{w}{j}_0 * {x}0 + ... + {w}{j}_{n-1} * {x}{n-1}`: output j of a layer, from inputs `x`."""
+    return " + ".join(f"{w}{j}_{i} * {x}{i}" for i in range(n))
+
+
+def _column_sum(w: str, i: int, d: str, n: int) -> str:
+    """`{w}0_{i} * {d}0 + ... + {w}{n-1}_{i} * {d}{n-1}`: the gradient at input i, from the output gradients `d`."""
+    return " + ".join(f"{w}{j}_{i} * {d}{j}" for j in range(n))
+
+
+def _leaky(value: str, sign_of: str) -> str:
+    """`value`, times `leak` where `sign_of` is not positive (a leaky ReLU or its slope)."""
+    return f"{value} if {sign_of} > 0.0 else leak * {value}"
+
+
 def _compile(name: str, lines: list[str]) -> Callable:
     source = "\n".join(lines) + "\n"
     namespace: dict = {}
@@ -50,11 +67,9 @@ def forward_kernel(n_in: int, n_out: int, leaky: bool) -> Callable:
         "    append = out.append",
         f"    for {_names('x', n_in)}, in X:",
     ]
-    for j in range(n_out):
-        terms = " + ".join(f"w{j}_{i} * x{i}" for i in range(n_in))
-        lines.append(f"        z{j} = {terms} + b{j}")
+    lines += [f"        z{j} = {_row_sum('w', j, 'x', n_in)} + b{j}" for j in range(n_out)]
     if leaky:
-        outputs = ", ".join(f"z{j} if z{j} > 0.0 else leak * z{j}" for j in range(n_out))
+        outputs = ", ".join(_leaky(f"z{j}", f"z{j}") for j in range(n_out))
     else:
         outputs = _names("z", n_out)
     lines += [f"        append([{outputs}])", "    return out"]
@@ -78,11 +93,9 @@ def input_grad_kernel(n_in: int, n_out: int, leaky: bool) -> Callable:
         lines.append(f"    for ({_names('d', n_out)},), ({_names('a', n_in)},) in zip(dZ, A):")
     else:
         lines.append(f"    for {_names('d', n_out)}, in dZ:")
-    for i in range(n_in):
-        terms = " + ".join(f"w{j}_{i} * d{j}" for j in range(n_out))
-        lines.append(f"        g{i} = {terms}")
+    lines += [f"        g{i} = {_column_sum('w', i, 'd', n_out)}" for i in range(n_in)]
     if leaky:
-        outputs = ", ".join(f"g{i} if a{i} > 0.0 else leak * g{i}" for i in range(n_in))
+        outputs = ", ".join(_leaky(f"g{i}", f"a{i}") for i in range(n_in))
     else:
         outputs = _names("g", n_in)
     lines += [f"        append([{outputs}])", "    return out"]
@@ -111,8 +124,8 @@ def dots_kernel(length: int, n_columns: int) -> Callable:
 # -- whole networks, row by row ----------------------------------------------------------------
 # The layers of a network in one pass over the rows, for what needs no layer's input afterwards
 # (no parameter gradients): a row's activations stay in local variables instead of going into a
-# list per layer that the next layer unpacks again. The products are those of the layer kernels
-# above, in the same order, so the bits are the same.
+# list per layer that the next layer unpacks again. The sums are spelled by the same helpers as the
+# layer kernels' (_row_sum, _column_sum, _leaky), so the bits are the same.
 # Names: w{k}_{j}_{i} and b{k}_{j} are layer k's parameters, a{k}_{i} its input; z{j} the output
 # of the layer being computed; d{j} the gradient at a layer's output (before its activation),
 # g{i} the gradient at its input.
@@ -131,11 +144,9 @@ def _forward_lines(sizes: tuple[int, ...]) -> list[str]:
     layers = len(sizes) - 1
     for k in range(layers):
         n_in, n_out = sizes[k], sizes[k + 1]
-        for j in range(n_out):
-            terms = " + ".join(f"w{k}_{j}_{i} * a{k}_{i}" for i in range(n_in))
-            lines.append(f"        z{j} = {terms} + b{k}_{j}")
+        lines += [f"        z{j} = {_row_sum(f'w{k}_', j, f'a{k}_', n_in)} + b{k}_{j}" for j in range(n_out)]
         if k < layers - 1:
-            lines += [f"        a{k + 1}_{j} = z{j} if z{j} > 0.0 else leak * z{j}" for j in range(n_out)]
+            lines += [f"        a{k + 1}_{j} = {_leaky(f'z{j}', f'z{j}')}" for j in range(n_out)]
     return lines
 
 
@@ -144,11 +155,9 @@ def _backward_lines(sizes: tuple[int, ...]) -> list[str]:
     lines = []
     for k in range(len(sizes) - 2, -1, -1):
         n_in, n_out = sizes[k], sizes[k + 1]
-        for i in range(n_in):
-            terms = " + ".join(f"w{k}_{j}_{i} * d{j}" for j in range(n_out))
-            lines.append(f"        g{i} = {terms}")
+        lines += [f"        g{i} = {_column_sum(f'w{k}_', i, 'd', n_out)}" for i in range(n_in)]
         if k > 0:  # through the leaky ReLU that made this layer's input
-            lines += [f"        d{i} = g{i} if a{k}_{i} > 0.0 else leak * g{i}" for i in range(n_in)]
+            lines += [f"        d{i} = {_leaky(f'g{i}', f'a{k}_{i}')}" for i in range(n_in)]
     return lines
 
 
@@ -182,4 +191,3 @@ def point_input_grad_kernel(sizes: tuple[int, ...]) -> Callable:
     lines += _backward_lines(sizes)
     lines += [f"        add_grad([{_names('g', sizes[0])}])", "    return grads"]
     return _compile("point_input_grad", lines)
-
