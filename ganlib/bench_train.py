@@ -368,6 +368,28 @@ def _train_recipe(cfg: BenchConfig, overrides: dict | None, channels: int, devic
     return run.generator_ema if run.generator_ema is not None else run.generator
 
 
+def _measure_rates(cfg: BenchConfig, recipes: dict, described: dict, channels: int, device: torch.device,
+                   data, tmp: Path, log) -> dict[str, list[float]]:
+    """Each recipe's steady steps/s in each of `cfg.rate_rounds` rounds, by recipe.
+
+    Rounds take turns over the recipes: a slow spell of the host (a neighbour's load on a shared
+    VM lasts minutes) then costs each recipe one round, not one recipe all of its time."""
+    window = len(data[0]) // cfg.batch_size
+    rounds = f", best of {cfg.rate_rounds} rounds" if cfg.rate_rounds > 1 else ""
+    log(f"steady speed of each recipe: the fastest {window} steps in a row (one epoch) "
+        f"within {cfg.rate_seconds:g} s after {cfg.warmup} warm-up steps{rounds}:")
+    measured = {name: [] for name in recipes}
+    for round_ in range(cfg.rate_rounds):
+        round_note = f" (round {round_ + 1})" if cfg.rate_rounds > 1 else ""
+        for name, overrides in recipes.items():
+            clock = _RateClock(device, cfg.warmup, cfg.rate_seconds, window=window)
+            _train_recipe(cfg, overrides, channels, device, data, tmp / f"rate-{name}-{round_}", seed=cfg.seed,
+                          on_step=clock)
+            measured[name].append(clock.rate)
+            log(f"  {name} ({described[name]}): {clock.rate:.2f} steps/s{round_note}")
+    return measured
+
+
 def equal_time(cfg: BenchConfig, images: torch.Tensor, files: list[Path], channels: int, device: torch.device,
                tmp: Path, log, rates: dict | None = None) -> dict:
     """Each recipe's steps/s (measured now unless `rates` are given), then with each seed every recipe
@@ -380,20 +402,7 @@ def equal_time(cfg: BenchConfig, images: torch.Tensor, files: list[Path], channe
               "recipes": {name: {"overrides": recipes[name], "description": described[name]} for name in recipes},
               "note": metrics.FID_DISCLAIMER}
     if rates is None:
-        rounds = f", best of {cfg.rate_rounds} rounds" if cfg.rate_rounds > 1 else ""
-        log(f"steady speed of each recipe: the fastest {len(files) // cfg.batch_size} steps in a row (one epoch) "
-            f"within {cfg.rate_seconds:g} s after {cfg.warmup} warm-up steps{rounds}:")
-        # Rounds take turns over the recipes: a slow spell of the host (a neighbour's load on a shared
-        # VM lasts minutes) then costs each recipe one round, not one recipe all of its time.
-        measured = {name: [] for name in recipes}
-        for round_ in range(cfg.rate_rounds):
-            for name, overrides in recipes.items():
-                clock = _RateClock(device, cfg.warmup, cfg.rate_seconds, window=len(files) // cfg.batch_size)
-                _train_recipe(cfg, overrides, channels, device, data, tmp / f"rate-{name}-{round_}", seed=cfg.seed,
-                              on_step=clock)
-                measured[name].append(clock.rate)
-                round_note = f" (round {round_ + 1})" if cfg.rate_rounds > 1 else ""
-                log(f"  {name} ({described[name]}): {clock.rate:.2f} steps/s{round_note}")
+        measured = _measure_rates(cfg, recipes, described, channels, device, data, tmp, log)
         rates = {name: max(values) for name, values in measured.items()}
         if cfg.rate_rounds > 1:
             result["rate_rounds"] = measured
