@@ -18,8 +18,13 @@ _SPAN_TAG = re.compile(r"</?span\b[^>]*>")
 def for_search(html: str) -> tuple[str, list[str]]:
     """`html` with every `<span>` tag inside `<pre>` blocks removed (their text stays), and the
     highlighted blocks as they were, for `with_code_blocks`."""
-    blocks = _CODE_BLOCK.findall(html)
-    return _CODE_BLOCK.sub(lambda block: _SPAN_TAG.sub("", block.group(0)), html), blocks
+    blocks = []
+
+    def plain(block: re.Match) -> str:
+        blocks.append(block.group(0))
+        return _SPAN_TAG.sub("", block.group(0))
+
+    return _CODE_BLOCK.sub(plain, html), blocks
 
 
 def with_code_blocks(html: str, blocks: list[str]) -> str:
