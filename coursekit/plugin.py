@@ -20,7 +20,7 @@ every other language from its own on_post_build:
   note on translations no native speaker has reviewed yet (coursekit.notices);
 - on_page_context: "edit this page" opens the file the page is made from, or, on a page not
   translated yet, the Help translate page; around Material's search (priority 0), the search reads
-  the page with its code unhighlighted (coursekit.search_text), and the page keeps it highlighted;
+  the page without what it does not index (coursekit.search_text), and the page keeps all of it;
 - on_post_page: small HTML fixes; a notebook page's .ipynb published beside it;
 - on_post_build, after every language: the legacy quiz addresses, the demo's runtime, and the
   notebook conversions no page used leave the cache.
@@ -86,7 +86,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.notebook_pages: NotebookPages | None = None  # converted notebooks (coursekit.notebook_html)
         self.templates = _CompiledTemplates()
         self.copy_once = CopyOnce()  # static files: copied by the first language pass only
-        self._code_blocks: list[str] | None = None  # a page's highlighted code while the search reads it plain
+        self._set_aside: list[str] | None = None  # what the search of a page does not read, while it reads
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; having this hook makes MkDocs keep one plugin for a whole `mkdocs serve`
@@ -217,19 +217,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return notices + html
 
     @event_priority(10)
-    def search_reads_plain_code(self, context, page, config, nav):
-        """Material's search (priority 0) reads the page next: hand it the code without its
-        highlighting spans, which are half of what it parses otherwise (coursekit.search_text)."""
-        self._code_blocks = None
+    def search_reads_what_it_indexes(self, context, page, config, nav):
+        """Material's search (priority 0) reads the page next: hand it the page without the code's
+        highlighting, the stylesheets and the embedded images, most of what it parses otherwise
+        and none of what it indexes (coursekit.search_text)."""
+        self._set_aside = None
         if page.content:
-            page.content, self._code_blocks = search_text.for_search(page.content)
+            page.content, self._set_aside = search_text.for_search(page.content)
         return context
 
     @event_priority(-10)
-    def page_keeps_highlighted_code(self, context, page, config, nav):
-        if self._code_blocks:
-            page.content = search_text.with_code_blocks(page.content, self._code_blocks)
-        self._code_blocks = None
+    def page_keeps_all_of_it(self, context, page, config, nav):
+        if self._set_aside:
+            page.content = search_text.restored(page.content, self._set_aside)
+        self._set_aside = None
         return context
 
     def edit_link(self, context, page, config, nav):
@@ -247,7 +248,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             page.edit_url = None  # made from data alone (the status table): there is no file to edit
         return context
 
-    on_page_context = CombinedEvent(search_reads_plain_code, edit_link, page_keeps_highlighted_code)
+    on_page_context = CombinedEvent(search_reads_what_it_indexes, edit_link, page_keeps_all_of_it)
 
     def on_post_page(self, output: str, page, config) -> str:
         if isinstance(page.file, NotebookFile):

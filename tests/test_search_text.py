@@ -1,5 +1,6 @@
-"""The search reads pages with their code unhighlighted (coursekit.search_text), and indexes the
-same text as from the highlighted page."""
+"""The search reads pages without what it does not index (coursekit.search_text): code without its
+highlighting, empty style and script elements, short data: URIs; it indexes the same text as from
+the whole page, and the page gets all of it back."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from material.plugins.search.plugin import SearchIndex
 
-from coursekit.search_text import for_search, with_code_blocks
+from coursekit.search_text import for_search, restored
 
 
 def _entries(html: str) -> list[dict]:
@@ -23,26 +24,34 @@ def _article(page) -> str:
     return re.search(r'<article class="md-content__inner md-typeset">(.*)</article>', html, re.S).group(1)
 
 
-def test_a_notebook_page_indexes_the_same_text_without_its_highlighting(built_site):
+def test_a_notebook_page_indexes_the_same_text_from_a_tenth_of_its_html(built_site):
     page = built_site / "de" / "notebooks" / "gan-pytorch" / "index.html"
-    highlighted = _article(page)
-    plain, blocks = for_search(highlighted)
-    assert highlighted.count("<span") > 1000 and plain.count("<span") < highlighted.count("<span") / 10
-    assert _entries(plain) == _entries(highlighted)
-    assert with_code_blocks(plain, blocks) == highlighted
+    whole = _article(page)
+    plain, pieces = for_search(whole)
+    assert whole.count("<span") > 1000 and plain.count("<span") < whole.count("<span") / 10
+    assert len(plain) < len(whole) / 10  # the stylesheet and the plots' PNGs were most of it
+    assert _entries(plain) == _entries(whole)
+    assert restored(plain, pieces) == whole
 
 
-def test_spans_outside_code_blocks_stay_and_the_blocks_come_back():
-    html = ('<p data-search-boost="2">Math <span class="arithmatex">x</span></p>'
-            '<pre><code><span class="n">G</span>(z)</code></pre><pre><span class="k">def</span></pre>')
-    plain, blocks = for_search(html)
-    assert plain == ('<p data-search-boost="2">Math <span class="arithmatex">x</span></p>'
-                     '<pre><code>G(z)</code></pre><pre>def</pre>')
-    # After indexing, the search removes the data-search-* attributes; the code comes back highlighted.
+def test_spans_outside_code_blocks_stay_and_every_piece_set_aside_comes_back():
+    html = ('<style type="text/css">pre { color: red }</style>'
+            '<p data-search-boost="2">Math <span class="arithmatex">x</span> and "data:" in prose</p>'
+            '<pre><code><span class="n">G</span>(z)</code></pre><img alt="plot" src="data:image/png;base64,iVBORw0K">'
+            '<script>let a = "<pre>";</script><pre><span class="k">def</span></pre>')
+    plain, pieces = for_search(html)
+    assert plain == ('<style type="text/css"></style>'
+                     '<p data-search-boost="2">Math <span class="arithmatex">x</span> and "data:" in prose</p>'
+                     '<pre><code>G(z)</code></pre><img alt="plot" src="data:">'
+                     '<script></script><pre>def</pre>')
+    assert _entries(plain) == _entries(html)
+    # After indexing, the search removes the data-search-* attributes; the page gets all of it back.
     searched = plain.replace(' data-search-boost="2"', "")
-    assert with_code_blocks(searched, blocks) == html.replace(' data-search-boost="2"', "")
-    with pytest.raises(ValueError, match="fewer code blocks"):
-        with_code_blocks("<p>no code</p>", blocks)
+    assert restored(searched, pieces) == html.replace(' data-search-boost="2"', "")
+    with pytest.raises(ValueError, match="fewer code, style, script or data: pieces"):
+        restored("<p>no code</p>", pieces)
+    with pytest.raises(ValueError, match="more code, style, script or data: pieces"):
+        restored(plain + "<pre>x</pre>", pieces)
 
 
 def test_the_site_keeps_its_highlighting_and_its_search_has_the_code(built_site):
