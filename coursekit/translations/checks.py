@@ -138,8 +138,9 @@ class Checks:
             add(line + offset, message, severity, detail)
 
         masked = mdscan.mask(text)
-        self.unsafe(text, masked, add_here)
-        self.links(lang, rel, text, masked, add_here, page_anchors)
+        found = mdscan.links(text, masked)  # the unsafe-link and the link-target checks read the same links
+        self.unsafe(text, masked, found, add_here)
+        self.links(lang, rel, text, found, add_here, page_anchors)
         if self.decimal_mark(lang) == ",":
             for line, number in numbers.point_decimals(text):
                 add_here(line, f"{number}: this language writes decimals with a comma ({numbers.with_comma(number)}); "
@@ -173,9 +174,9 @@ class Checks:
             add_body(line, message)
         self.glossary(t.lang, body, english_body, add_body)
 
-    def links(self, lang: str, rel: str, body: str, masked: str, add, page_anchors: set[str] | None = None) -> None:
+    def links(self, lang: str, rel: str, body: str, found: list[mdscan.Link], add, page_anchors: set[str] | None = None) -> None:
         own = mdscan.anchors(body) if page_anchors is None else page_anchors
-        for link in mdscan.links(body, masked):
+        for link in found:
             if link.kind == "html" and link.tag not in ("a", "img", "source", "video", "audio"):
                 continue
             problem = self.link_problem(lang, rel, link.target, own)
@@ -224,7 +225,7 @@ class Checks:
             self._anchors[path] = mdscan.anchors(file.body if file.text is not None else "")
         return self._anchors[path]
 
-    def unsafe(self, text: str, masked: str, add) -> None:
+    def unsafe(self, text: str, masked: str, found: list[mdscan.Link], add) -> None:
         for match in _UNSAFE_TAG.finditer(masked):
             name = match.group(1).lower()
             why = "it can hide or restyle anything on the page" if name == "style" else "it is not allowed in translated text"
@@ -240,7 +241,7 @@ class Checks:
         for match in _ATTR_LIST_STYLE.finditer(masked):
             if _HIDING_STYLE.search(match.group(1)):
                 add(mdscan.line_of(text, match.start()), f"unsafe attribute list {match.group()}: the style hides content")
-        for link in mdscan.links(text, masked):
+        for link in found:
             url = re.sub(r"[\s\x00-\x1f]", "", html.unescape(link.target)).lower()
             if url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and not _SAFE_DATA.match(url)):
                 add(link.line, f"unsafe link: {link.target[:40]!r} (javascript:, vbscript: and non-image data: addresses are not allowed)")

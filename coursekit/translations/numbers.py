@@ -27,10 +27,13 @@ _NOT_PROSE = [
 ]
 _POINT_DECIMAL = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w]|[.,]\d)")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_DIGIT_POINT_DIGIT = re.compile(r"\d\.\d")
 
 
 def point_decimals(text: str) -> list[tuple[int, str]]:
     """(line, number) of each decimal written with a point in the prose of Markdown `text`."""
+    if not _DIGIT_POINT_DIGIT.search(text):
+        return []  # most texts; masking only blanks characters, so it never makes a new "1.5"
     masked = mdscan.mask(text)
     for pattern in _NOT_PROSE:
         masked = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
