@@ -252,6 +252,9 @@ RECIPE_FIELDS = ("batch_size", "lr_g", "lr_d", "beta1", "beta2", "d_steps", "d_s
                  "ema_decay", "spectral_norm", "minibatch_std")
 # Settings that change a recipe's speed: rates measured with others do not apply.
 RATE_SETTINGS = ("image_size", "batch_size", "width", "latent_dim", "lr", "workers", "compile")
+# Recipe settings that change no step's work: a recipe that differs from a measured one only in
+# these (its learning rates, say) trains at that recipe's rate.
+RATE_NEUTRAL = ("lr_g", "lr_d", "beta1", "beta2")
 
 
 def parse_recipe(text: str) -> tuple[str, dict]:
@@ -289,26 +292,42 @@ def _parse_value(text: str, kind: type):
     return kind(text)
 
 
-def read_rates(path: Path, cfg: BenchConfig) -> dict:
+def read_rates(path: Path, cfg: BenchConfig, log=lambda message: None) -> dict:
     """The steps/s a `--rates-only --json` run wrote to `path`, refused where its setting or its
-    recipes differ from `cfg`'s (their rates would not apply)."""
+    recipes differ from `cfg`'s (their rates would not apply). A recipe the file lacks takes the
+    rate of a measured one it differs from only in RATE_NEUTRAL settings, and `log` says so."""
     try:
         saved = json.loads(path.read_text())
         measured, same_time = saved["config"], saved["equal_time"]
         rates, recipes = same_time["rates"], same_time["recipes"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        measured_work = {name: _work(recipes[name]["overrides"]) for name in rates}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"--rates {path}: not the JSON of a `ganlib bench train --fid-seconds T --json` run "
                          f"({type(exc).__name__}: {exc})") from None
     for key in RATE_SETTINGS:
         if measured.get(key) != getattr(cfg, key):
             raise UsageError(f"--rates {path}: its rates were measured with --{key.replace('_', '-')} "
                              f"{measured.get(key)}, this run has {getattr(cfg, key)}")
+    found = {}
     for name, overrides in _recipes(cfg).items():
-        if name not in rates:
-            raise UsageError(f"--rates {path} has no rate for the recipe {name!r}; measure it with --rates-only")
-        if recipes[name]["overrides"] != overrides:
+        if name in rates and recipes[name]["overrides"] == overrides:
+            found[name] = float(rates[name])
+            continue
+        same_work = sorted((other for other, work in measured_work.items() if work is not None and work == _work(overrides)),
+                           key=lambda other: other != name)  # its own measurement first
+        if name in rates and not same_work:
             raise UsageError(f"--rates {path}: its recipe {name!r} was {recipes[name]['overrides']}, not {overrides}")
-    return {name: float(rates[name]) for name in _recipes(cfg)}
+        if not same_work:
+            raise UsageError(f"--rates {path} has no rate for the recipe {name!r} or for one that differs from it "
+                             f"only in {', '.join(RATE_NEUTRAL)}; measure it with --rates-only")
+        found[name] = float(rates[same_work[0]])
+        log(f"{name}: the rate of {same_work[0]} ({found[name]:.2f} steps/s), which does the same work per step")
+    return found
+
+
+def _work(overrides: dict | None) -> dict | None:
+    """A recipe's settings that change a step's work (None: the reference program's recipe)."""
+    return None if overrides is None else {k: v for k, v in overrides.items() if k not in RATE_NEUTRAL}
 
 
 def _recipes(cfg: BenchConfig) -> dict:
@@ -551,7 +570,7 @@ def run_cli(args: argparse.Namespace) -> int:
                          "give --fid-seconds too")
     if not cfg.repeats and not cfg.fid_seconds:
         raise UsageError("--repeats 0 without --fid-seconds leaves nothing to measure")
-    rates = read_rates(args.rates, cfg) if args.rates else None
+    rates = read_rates(args.rates, cfg, log=lambda m: print(m, flush=True)) if args.rates else None
     result = run_benchmark(cfg, log=lambda m: print(m, flush=True), rates=rates)
     if args.json:
         from ganlib.checkpoint import atomic_write_text

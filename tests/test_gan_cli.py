@@ -277,6 +277,28 @@ def test_bench_train_refuses_rates_measured_in_another_setting(tmp_path, capsys)
     assert status == 2 and "none.json: not the JSON of" in err
 
 
+def test_bench_train_gives_a_learning_rate_recipe_the_rate_of_the_recipe_with_its_work(tmp_path):
+    from ganlib.bench_train import BenchConfig, UsageError, read_rates
+
+    rates = tmp_path / "rates.json"
+    rates.write_text(json.dumps({"config": {"image_size": 16, "batch_size": 16, "width": 8, "latent_dim": 100,
+                                            "lr": 2e-4, "workers": 0, "compile": False},
+                                 "equal_time": {"rates": {"reference": 1.0, "ganlib": 2.0, "ema": 3.0},
+                                                "recipes": {"reference": {"overrides": None},
+                                                            "ganlib": {"overrides": {}},
+                                                            "ema": {"overrides": {"ema_decay": 0.999}}}}}))
+    said = []
+    recipes = {"lr4g": {"lr_g": 4e-4}, "ema": {"ema_decay": 0.999, "lr_g": 4e-4, "beta1": 0.0}}
+    cfg = BenchConfig(image_size=16, batch_size=16, width=8, workers=0, recipes=recipes)
+    assert read_rates(rates, cfg, log=said.append) == {"reference": 1.0, "ganlib": 2.0, "lr4g": 2.0, "ema": 3.0}
+    assert said == ["lr4g: the rate of ganlib (2.00 steps/s), which does the same work per step",
+                    "ema: the rate of ema (3.00 steps/s), which does the same work per step"]
+    # A setting that changes a step's work needs its own measurement.
+    for recipes in ({"mbstd": {"minibatch_std": 4, "lr_g": 4e-4}}, {"ema": {"ema_decay": 0.99}}):
+        with pytest.raises(UsageError, match="no rate for the recipe|its recipe 'ema' was"):
+            read_rates(rates, BenchConfig(image_size=16, batch_size=16, width=8, workers=0, recipes=recipes))
+
+
 def test_train_classifier_on_the_mnist_sample_writes_the_mnist_classifier(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GANLIB_CACHE", str(tmp_path))
     status, out, err = run_ganlib(["train-classifier", "--data", "mnist-5k", "--epochs", "1"], capsys)
