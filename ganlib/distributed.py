@@ -124,3 +124,11 @@ def check_ranks_agree(*modules: nn.Module) -> None:
 def barrier() -> None:
     if world_size() > 1:
         dist.barrier()
+
+
+def close() -> None:
+    """End the process group, if one was started. Left running until the interpreter exits, a
+    gloo rank now and then aborts there ("terminate called without an active exception"), which
+    fails a run that finished."""
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()

@@ -141,7 +141,7 @@ def _user_errors():
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from ganlib import train as gtrain
+    from ganlib import distributed, train as gtrain
 
     overrides = _config_overrides(args)
     try:
@@ -158,6 +158,8 @@ def run_train(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     except gtrain.TrainingInterrupted as exc:
         raise Interrupted(str(exc), exc.signum) from None
+    finally:
+        distributed.close()  # under torchrun: every rank leaves the group before it exits
     return 0
 
 

@@ -39,3 +39,19 @@ def test_two_process_ddp_training(tmp_path):
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in records if r["kind"] == "train"] == [3, 6]
     assert not (run / "samples" / "final.png").stat().st_size == 0
+
+
+def test_close_ends_the_process_group_and_is_a_no_op_without_one():
+    import torch.distributed as dist
+
+    from ganlib import distributed
+
+    distributed.close()  # no group: nothing to do
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{free_port()}", rank=0, world_size=1)
+    try:
+        assert distributed.world_size() == 1 and dist.is_initialized()
+        distributed.close()
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
