@@ -35,22 +35,26 @@ def test_a_notebook_page_indexes_the_same_text_from_a_tenth_of_its_html(built_si
 
 
 def test_spans_outside_code_blocks_stay_and_every_piece_set_aside_comes_back():
-    html = ('<style type="text/css">pre { color: red }</style>'
-            '<p data-search-boost="2">Math <span class="arithmatex">x</span> and "data:" in prose</p>'
-            '<pre><code><span class="n">G</span>(z)</code></pre><img alt="plot" src="data:image/png;base64,iVBORw0K">'
-            '<script>let a = "<pre>";</script><pre><span class="k">def</span></pre>')
+    html = ('<style type="text/css">pre { color: red }</style><!-- a <style> in a comment -->'
+            '<p data-search-boost="2">Math <span class="arithmatex">x</span> and src="data:" in prose</p>'
+            '<pre data-search-boost="2"><code><span class="n">G</span>(z)</code></pre>'
+            '<img alt="plot" src="data:image/png;base64,iVBORw0K">'
+            '<p><code>&lt;img src="data:image/png;base64,AAA"&gt;</code></p><h2 id="next">Next</h2>'
+            '<script>let a = "<pre>";</script ><PRE><SPAN class="k">def</SPAN></PRE>')
     plain, pieces = for_search(html)
-    assert plain == ('<style type="text/css"></style>'
-                     '<p data-search-boost="2">Math <span class="arithmatex">x</span> and "data:" in prose</p>'
-                     '<pre><code>G(z)</code></pre><img alt="plot" src="data:">'
-                     '<script></script><pre>def</pre>')
+    assert plain == ('<style type="text/css"></style><!---->'
+                     '<p data-search-boost="2">Math <span class="arithmatex">x</span> and src="data:" in prose</p>'
+                     '<pre data-search-boost="2"><code>G(z)</code></pre><img alt="plot" src="data:">'
+                     '<p><code>&lt;img src="data:image/png;base64,AAA"&gt;</code></p><h2 id="next">Next</h2>'
+                     '<script></script ><PRE>def</PRE>')
     assert _entries(plain) == _entries(html)
-    # After indexing, the search removes the data-search-* attributes; the page gets all of it back.
+    # After indexing, the search removes the data-search-* attributes, and they stay removed; the
+    # page gets everything else back.
     searched = plain.replace(' data-search-boost="2"', "")
     assert restored(searched, pieces) == html.replace(' data-search-boost="2"', "")
-    with pytest.raises(ValueError, match="fewer code, style, script or data: pieces"):
+    with pytest.raises(ValueError, match="fewer code, style, script, comment or data: pieces"):
         restored("<p>no code</p>", pieces)
-    with pytest.raises(ValueError, match="more code, style, script or data: pieces"):
+    with pytest.raises(ValueError, match="more code, style, script, comment or data: pieces"):
         restored(plain + "<pre>x</pre>", pieces)
 
 
