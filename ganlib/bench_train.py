@@ -318,16 +318,20 @@ def read_rates(path: Path, cfg: BenchConfig, log=lambda message: None) -> dict:
         if name in rates and not same_work:
             raise UsageError(f"--rates {path}: its recipe {name!r} was {recipes[name]['overrides']}, not {overrides}")
         if not same_work:
-            raise UsageError(f"--rates {path} has no rate for the recipe {name!r} or for one that differs from it "
-                             f"only in {', '.join(RATE_NEUTRAL)}; measure it with --rates-only")
+            borrow = "" if _work(overrides) in (None, overrides) else f" or for one that differs from it only in {', '.join(RATE_NEUTRAL)}"
+            raise UsageError(f"--rates {path} has no rate for the recipe {name!r}{borrow}; measure it with --rates-only")
         found[name] = float(rates[same_work[0]])
         log(f"{name}: the rate of {same_work[0]} ({found[name]:.2f} steps/s), which does the same work per step")
     return found
 
 
 def _work(overrides: dict | None) -> dict | None:
-    """A recipe's settings that change a step's work (None: the reference program's recipe)."""
-    return None if overrides is None else {k: v for k, v in overrides.items() if k not in RATE_NEUTRAL}
+    """A recipe's settings that change a step's work (None: the reference program's recipe). A
+    recipe that skips D's update while D's loss is low (d_skip_below) does work that follows its
+    learning rates, so all of its settings count."""
+    if overrides is None or overrides.get("d_skip_below"):
+        return overrides
+    return {k: v for k, v in overrides.items() if k not in RATE_NEUTRAL}
 
 
 def _recipes(cfg: BenchConfig) -> dict:

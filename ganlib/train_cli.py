@@ -152,14 +152,16 @@ def run_train(args: argparse.Namespace) -> int:
         else:
             cfg = gtrain.TrainConfig(**overrides)
         gtrain.train(cfg, resume=bool(args.resume))
+        # Under torchrun every rank leaves the group before it exits. Only after a run that
+        # finished: on an error another rank may still wait in a collective, which would hold this
+        # one here; exiting lets torchrun stop them all.
+        distributed.close()
     except _user_errors() as exc:
         raise UsageError(str(exc)) from None
     except gtrain.TrainingDiverged as exc:
         raise CommandError(str(exc)) from None
     except gtrain.TrainingInterrupted as exc:
         raise Interrupted(str(exc), exc.signum) from None
-    finally:
-        distributed.close()  # under torchrun: every rank leaves the group before it exits
     return 0
 
 

@@ -293,9 +293,12 @@ def test_bench_train_gives_a_learning_rate_recipe_the_rate_of_the_recipe_with_it
     assert read_rates(rates, cfg, log=said.append) == {"reference": 1.0, "ganlib": 2.0, "lr4g": 2.0, "ema": 3.0}
     assert said == ["lr4g: the rate of ganlib (2.00 steps/s), which does the same work per step",
                     "ema: the rate of ema (3.00 steps/s), which does the same work per step"]
-    # A setting that changes a step's work needs its own measurement.
-    for recipes in ({"mbstd": {"minibatch_std": 4, "lr_g": 4e-4}}, {"ema": {"ema_decay": 0.99}}):
-        with pytest.raises(UsageError, match="no rate for the recipe|its recipe 'ema' was"):
+    # A setting that changes a step's work needs its own measurement; so does any change to a recipe
+    # that skips D's update while D's loss is low (how often it skips follows the learning rates).
+    for recipes, message in (({"mbstd": {"minibatch_std": 4, "lr_g": 4e-4}}, "no rate for the recipe 'mbstd' or for one"),
+                             ({"ema": {"ema_decay": 0.99}}, "its recipe 'ema' was {'ema_decay': 0.999}, not"),
+                             ({"skip": {"d_skip_below": 0.3, "lr_d": 1e-3}}, "no rate for the recipe 'skip'; measure")):
+        with pytest.raises(UsageError, match=re.escape(message)):
             read_rates(rates, BenchConfig(image_size=16, batch_size=16, width=8, workers=0, recipes=recipes))
 
 
