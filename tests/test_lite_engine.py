@@ -90,7 +90,6 @@ def test_kernels_equal_plain_loops_summing_left_to_right():
     assert dots_kernel(batch, n_in)(R, C) == [[dot(r, c) for c in C] for r in R]
 
 
-
 @pytest.mark.parametrize("sizes", [[3, 5, 4, 1], [2, 16, 16, 1], [2, 1]])
 def test_whole_network_kernels_give_the_bits_of_the_layer_kernels(sizes):
     """`net(X)` and `point_input_grads` run every layer in one pass over the rows; they must
@@ -114,6 +113,7 @@ def test_whole_network_kernels_give_the_bits_of_the_layer_kernels(sizes):
 def test_point_input_grads_needs_one_output():
     with pytest.raises(ValueError, match="needs one output unit, got sizes"):
         MLP([2, 3, 2], random.Random(0)).point_input_grads([[0.0, 0.0]], lambda v: v)
+
 
 # -- targets ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(TARGETS))

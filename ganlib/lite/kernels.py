@@ -116,7 +116,7 @@ def dots_kernel(length: int, n_columns: int) -> Callable:
         "    append = out.append",
         f"    for {_names('r', length)}, in R:",
     ]
-    outputs = ", ".join(" + ".join(f"c{j}_{n} * r{n}" for n in range(length)) for j in range(n_columns))
+    outputs = ", ".join(_row_sum("c", j, "r", length) for j in range(n_columns))
     lines += [f"        append([{outputs}])", "    return out"]
     return _compile("dots", lines)
 
