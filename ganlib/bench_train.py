@@ -313,12 +313,13 @@ def read_rates(path: Path, cfg: BenchConfig, log=lambda message: None) -> dict:
         if name in rates and recipes[name]["overrides"] == overrides:
             found[name] = float(rates[name])
             continue
-        same_work = sorted((other for other, work in measured_work.items() if work is not None and work == _work(overrides)),
+        work = _work(overrides)
+        same_work = sorted((other for other, theirs in measured_work.items() if theirs is not None and theirs == work),
                            key=lambda other: other != name)  # its own measurement first
         if name in rates and not same_work:
             raise UsageError(f"--rates {path}: its recipe {name!r} was {recipes[name]['overrides']}, not {overrides}")
         if not same_work:
-            borrow = "" if _work(overrides) in (None, overrides) else f" or for one that differs from it only in {', '.join(RATE_NEUTRAL)}"
+            borrow = "" if work in (None, overrides) else f" or for one that differs from it only in {', '.join(RATE_NEUTRAL)}"
             raise UsageError(f"--rates {path} has no rate for the recipe {name!r}{borrow}; measure it with --rates-only")
         found[name] = float(rates[same_work[0]])
         log(f"{name}: the rate of {same_work[0]} ({found[name]:.2f} steps/s), which does the same work per step")
